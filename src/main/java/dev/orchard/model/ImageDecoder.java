@@ -1,0 +1,175 @@
+package dev.orchard.model;
+
+import dev.orchard.model.ImageRejectedException.Reason;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns untrusted image bytes into the float tensor a model declares. Thread-safe.
+ *
+ * <p>Failure contract: every refusal is an {@link ImageRejectedException} with a {@link Reason};
+ * nothing else escapes for bad input. Limits are checked in order of cost: byte size, then the
+ * pixel count the header claims (no pixel memory is allocated for a header that lies), then the
+ * decode itself, which reads subsampled toward the model's input size so a 12 MP photo does not
+ * cost a 12 MP decode. EXIF orientation is honoured.
+ */
+public final class ImageDecoder {
+
+    static {
+        ImageIO.setUseCache(false); // decode in memory; never spill untrusted bytes to temp files
+        ImageIO.scanForPlugins();
+    }
+
+    private final ImageLimits limits;
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Decodes {@code bytes} into {@code input.size()} floats in height × width × channels order. */
+    public float[] decode(byte[] bytes, ModelInput input) {
+        BufferedImage image = read(bytes, input.width(), input.height());
+        return toTensor(orient(image, ExifOrientation.of(bytes)), input);
+    }
+
+    /** Checks limits and decodes, subsampling toward {@code targetWidth × targetHeight}. */
+    BufferedImage read(byte[] bytes, int targetWidth, int targetHeight) {
+        if (bytes.length > limits.maxBytes().toBytes()) {
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE, "image is " + bytes.length + " bytes; the limit is " + limits.maxBytes().toBytes());
+        }
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (stream == null || !readers.hasNext()) {
+                throw new ImageRejectedException(Reason.NOT_AN_IMAGE, "not a JPEG, PNG or WebP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                return decodeWithin(reader, targetWidth, targetHeight);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageRejectedException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw classify(e);
+        }
+    }
+
+    private BufferedImage decodeWithin(ImageReader reader, int targetWidth, int targetHeight) throws IOException {
+        String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width < 1 || height < 1) {
+            throw new ImageRejectedException(Reason.CORRUPT, format + " header declares an empty image");
+        }
+        if (width * height > limits.maxPixels()) {
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    format + " header declares " + width + "x" + height + " = " + width * height
+                            + " pixels; the limit is " + limits.maxPixels());
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.max(1, Math.min(width / (2L * targetWidth), height / (2L * targetHeight)));
+        if (step > 1) {
+            param.setSourceSubsampling(step, step, 0, 0);
+        }
+        BufferedImage image = reader.read(0, param);
+        if (image == null) {
+            throw new ImageRejectedException(Reason.CORRUPT, format + " image has no pixels");
+        }
+        return image;
+    }
+
+    private static ImageRejectedException classify(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("unsupported") || lower.contains("not supported")) {
+            return new ImageRejectedException(Reason.UNSUPPORTED, "unsupported image variant: " + message, e);
+        }
+        return new ImageRejectedException(Reason.CORRUPT, "corrupt or truncated image: " + message, e);
+    }
+
+    /** Applies an EXIF orientation (1..8) so the image is upright. */
+    static BufferedImage orient(BufferedImage image, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean swap = orientation >= 5;
+        AffineTransform t = new AffineTransform();
+        switch (orientation) {
+            case 2 -> t.setTransform(-1, 0, 0, 1, w, 0);
+            case 3 -> t.setTransform(-1, 0, 0, -1, w, h);
+            case 4 -> t.setTransform(1, 0, 0, -1, 0, h);
+            case 5 -> t.setTransform(0, 1, 1, 0, 0, 0);
+            case 6 -> t.setTransform(0, 1, -1, 0, h, 0);
+            case 7 -> t.setTransform(0, -1, -1, 0, h, w);
+            case 8 -> t.setTransform(0, -1, 1, 0, 0, w);
+            default -> {}
+        }
+        BufferedImage upright = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = upright.createGraphics();
+        try {
+            g.drawImage(image, t, null);
+        } finally {
+            g.dispose();
+        }
+        return upright;
+    }
+
+    /** Resizes (stretch), flattens alpha onto white, and converts to the model's channels and scaling. */
+    static float[] toTensor(BufferedImage image, ModelInput input) {
+        boolean gray = image.getColorModel().getNumComponents() == 1;
+        // Gray stays in its own colour space: drawing it into RGB would apply a gamma curve.
+        BufferedImage target = new BufferedImage(
+                input.width(), input.height(), gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = target.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, input.width(), input.height());
+            g.drawImage(image, 0, 0, input.width(), input.height(), null);
+        } finally {
+            g.dispose();
+        }
+        float[] tensor = new float[input.size()];
+        int i = 0;
+        if (gray) {
+            int[] samples = target.getRaster().getSamples(0, 0, input.width(), input.height(), 0, (int[]) null);
+            for (int v : samples) {
+                for (int c = 0; c < input.channels(); c++) {
+                    tensor[i++] = input.scaling().apply(v);
+                }
+            }
+            return tensor;
+        }
+        int[] pixels = target.getRGB(0, 0, input.width(), input.height(), null, 0, input.width());
+        for (int pixel : pixels) {
+            int r = (pixel >> 16) & 0xFF;
+            int gr = (pixel >> 8) & 0xFF;
+            int b = pixel & 0xFF;
+            if (input.channels() == 1) {
+                tensor[i++] = input.scaling().apply(Math.round(0.299f * r + 0.587f * gr + 0.114f * b));
+            } else {
+                tensor[i++] = input.scaling().apply(r);
+                tensor[i++] = input.scaling().apply(gr);
+                tensor[i++] = input.scaling().apply(b);
+            }
+        }
+        return tensor;
+    }
+}

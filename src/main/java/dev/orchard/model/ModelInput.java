@@ -1,0 +1,48 @@
+package dev.orchard.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What a model expects per image, as declared in its manifest: the image is resized (stretched) to
+ * {@code width × height}, reduced to {@code channels} (1 = luminance, 3 = RGB) and scaled.
+ */
+public record ModelInput(int height, int width, int channels, Scaling scaling) {
+
+    public ModelInput {
+        if (height < 1 || width < 1 || height > 4096 || width > 4096) {
+            throw new IllegalArgumentException("model input size must be 1..4096, got " + width + "x" + height);
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("model input channels must be 1 or 3, got " + channels);
+        }
+        if (scaling == null) {
+            scaling = Scaling.UNIT;
+        }
+    }
+
+    /** Number of floats per image. */
+    public int size() {
+        return height * width * channels;
+    }
+
+    /** How 8-bit pixel values map to floats. */
+    public enum Scaling {
+        /** {@code v / 255}: [0, 1]. */
+        @JsonProperty("unit")
+        UNIT,
+        /** {@code v / 127.5 - 1}: [-1, 1] (MobileNet/Inception style). */
+        @JsonProperty("symmetric")
+        SYMMETRIC,
+        /** {@code v}: [0, 255]. */
+        @JsonProperty("raw")
+        RAW;
+
+        float apply(int value) {
+            return switch (this) {
+                case UNIT -> value / 255f;
+                case SYMMETRIC -> value / 127.5f - 1f;
+                case RAW -> value;
+            };
+        }
+    }
+}
