@@ -1,0 +1,155 @@
+package dev.orchard.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loaded champion of each model, shared by serving and scoring.
+ *
+ * <p>{@link #lease(String)} returns the current champion; at most every {@code refreshInterval} it
+ * checks the alias object's generation (a metadata call) and, if it moved, loads and verifies the
+ * new version <em>before</em> swapping it in. Requests keep using the old model while the new one
+ * loads; the old one is closed when its last lease is closed. A version that fails to load (for
+ * example a tampered artifact) is logged and the old champion stays.
+ */
+public final class ChampionModels implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChampionModels.class);
+
+    private final ModelRegistry registry;
+    private final ModelLoader loader;
+    private final Duration refreshInterval;
+    private final Clock clock;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    public ChampionModels(ModelRegistry registry, ModelLoader loader, Duration refreshInterval, Clock clock) {
+        this.registry = registry;
+        this.loader = loader;
+        this.refreshInterval = refreshInterval;
+        this.clock = clock;
+    }
+
+    /**
+     * A lease on {@code name}'s champion; close it when done.
+     *
+     * @throws ModelNotFoundException if the model has no champion
+     * @throws ModelUnavailableException if the champion exists but cannot be loaded
+     */
+    public LoadedModel.Lease lease(String name) {
+        if (!ModelNames.isValid(name)) {
+            throw new ModelNotFoundException("no model named '" + name + "'");
+        }
+        Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+        for (int attempt = 0; attempt < 10; attempt++) {
+            refreshIfDue(name, slot);
+            LoadedModel model = slot.model;
+            if (model == null) {
+                if (slot.failure != null) {
+                    throw new ModelUnavailableException("champion of model " + name + " cannot be loaded: " + slot.failure);
+                }
+                throw new ModelNotFoundException("model '" + name + "' has no champion");
+            }
+            LoadedModel.Lease lease = model.lease();
+            if (lease != null) {
+                return lease;
+            }
+            // swapped and closed between the read and the lease: take the new one
+        }
+        throw new ModelUnavailableException("champion of model " + name + " keeps changing");
+    }
+
+    /** The manifest of the loaded champion, if one is loaded (never triggers a load). */
+    public Optional<ModelManifest> loaded(String name) {
+        Slot slot = slots.get(name);
+        return slot == null || slot.model == null ? Optional.empty() : Optional.of(slot.model.manifest());
+    }
+
+    /** Checks the alias now, loading a new champion if it moved. */
+    public void refresh(String name) {
+        Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+        slot.checkedAt = Instant.EPOCH;
+        refreshIfDue(name, slot);
+    }
+
+    private void refreshIfDue(String name, Slot slot) {
+        Instant now = clock.instant();
+        if (slot.model != null && slot.checkedAt.plus(refreshInterval).isAfter(now)) {
+            return;
+        }
+        // With a model in hand, never wait for another thread's load; without one, wait for it.
+        if (slot.model != null) {
+            if (!slot.lock.tryLock()) {
+                return;
+            }
+        } else {
+            slot.lock.lock();
+        }
+        try {
+            if (slot.model != null && slot.checkedAt.plus(refreshInterval).isAfter(now)) {
+                return;
+            }
+            OptionalLong generation = registry.championGeneration(name);
+            slot.checkedAt = now;
+            if (generation.isEmpty()
+                    || generation.getAsLong() == slot.aliasGeneration
+                    || generation.getAsLong() == slot.failedGeneration) {
+                return;
+            }
+            swap(name, slot, generation.getAsLong());
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    private void swap(String name, Slot slot, long generation) {
+        try {
+            Alias alias = registry.champion(name).orElseThrow();
+            ModelManifest manifest = registry.manifest(name, alias.version())
+                    .orElseThrow(() -> new ModelNotFoundException(
+                            "champion of " + name + " points at missing version " + alias.version()));
+            LoadedModel loaded = loader.load(manifest);
+            LoadedModel old = slot.model;
+            slot.model = loaded;
+            slot.aliasGeneration = alias.generation();
+            slot.failure = null;
+            slot.failedGeneration = Long.MIN_VALUE;
+            if (old != null) {
+                old.retire();
+            }
+            log.info("model {}: serving version {} ({}, {} labels)", name, manifest.version(),
+                    manifest.kind().name().toLowerCase(java.util.Locale.ROOT), manifest.labels().size());
+        } catch (RuntimeException e) {
+            slot.failure = e.getMessage();
+            slot.failedGeneration = generation;
+            log.error("model {}: cannot load the new champion; {}", name,
+                    slot.model == null ? "no model is served" : "keeping version " + slot.model.manifest().version(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        slots.values().forEach(slot -> {
+            if (slot.model != null) {
+                slot.model.retire();
+                slot.model = null;
+            }
+        });
+    }
+
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile LoadedModel model;
+        volatile long aliasGeneration = Long.MIN_VALUE;
+        volatile Instant checkedAt = Instant.EPOCH;
+        volatile String failure;
+        volatile long failedGeneration = Long.MIN_VALUE;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.orchard.registry;
+
+import dev.orchard.model.Classifier;
+import dev.orchard.model.TensorFlowClassifier;
+import dev.orchard.model.TribuoClassifier;
+import dev.orchard.storage.ObjectNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads a registered version: downloads every artifact into a private work directory, refuses the
+ * model if any artifact's sha256 differs from the manifest (a SavedModel is a program: nothing is
+ * loaded that the registry did not record), builds the {@link Classifier}, and deletes the copy.
+ */
+public final class ModelLoader {
+
+    /** Where a Tribuo model lives inside a version. */
+    public static final String TRIBUO_ARTIFACT = "model/model.pb";
+
+    /** Where a SavedModel directory lives inside a version. */
+    public static final String SAVED_MODEL_DIR = "model";
+
+    private final ModelRegistry registry;
+    private final Path workDirectory;
+
+    public ModelLoader(ModelRegistry registry, Path workDirectory) {
+        this.registry = registry;
+        this.workDirectory = workDirectory;
+    }
+
+    /** Loads and verifies {@code manifest}'s model. The caller owns (and must close) the result. */
+    public LoadedModel load(ModelManifest manifest) {
+        Path dir = null;
+        try {
+            Files.createDirectories(workDirectory);
+            dir = Files.createTempDirectory(workDirectory, manifest.name() + "-v" + manifest.version() + "-");
+            for (Map.Entry<String, String> artifact : manifest.artifacts().entrySet()) {
+                byte[] content = registry.artifact(manifest, artifact.getKey());
+                String actual = Sha256.hex(content);
+                if (!actual.equals(artifact.getValue())) {
+                    throw new ArtifactIntegrityException("model " + manifest.name() + " v" + manifest.version() + ": "
+                            + artifact.getKey() + " has sha256 " + actual + " but the manifest records "
+                            + artifact.getValue() + "; refusing to load it");
+                }
+                Path target = dir.resolve(ObjectNames.requireValid(artifact.getKey()));
+                Files.createDirectories(target.getParent());
+                Files.write(target, content);
+            }
+            return new LoadedModel(manifest, classifier(manifest, dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load model " + manifest.name() + " v" + manifest.version(), e);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static Classifier classifier(ModelManifest manifest, Path dir) throws IOException {
+        return switch (manifest.kind()) {
+            case TRIBUO -> TribuoClassifier.load(dir.resolve(TRIBUO_ARTIFACT), manifest.input(), manifest.labels());
+            case TENSORFLOW -> TensorFlowClassifier.load(
+                    dir.resolve(SAVED_MODEL_DIR),
+                    manifest.input(),
+                    manifest.labels(),
+                    manifest.output() == ModelManifest.Output.LOGITS);
+        };
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover copy is re-verified before any later use
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.orchard.registry;
+
+import dev.orchard.OrchardApplication;
+import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.StorageProperties;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class RegistryConfiguration {
+
+    @Bean
+    ModelRegistry modelRegistry(
+            BlobStore store, StorageProperties storage, JsonMapper json, ObjectProvider<Clock> clock) {
+        String version = OrchardApplication.class.getPackage().getImplementationVersion();
+        return new ModelRegistry(store, storage.modelBucketOrDefault(), json, clock.getIfAvailable(Clock::systemUTC),
+                version == null ? "dev" : version);
+    }
+
+    @Bean
+    ModelLoader modelLoader(ModelRegistry registry, RegistryProperties properties) {
+        return new ModelLoader(registry, properties.workDir());
+    }
+
+    @Bean(destroyMethod = "close")
+    ChampionModels championModels(
+            ModelRegistry registry, ModelLoader loader, RegistryProperties properties, ObjectProvider<Clock> clock) {
+        return new ChampionModels(registry, loader, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
+    }
+}

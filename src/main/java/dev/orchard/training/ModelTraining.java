@@ -1,0 +1,126 @@
+package dev.orchard.training;
+
+import dev.orchard.model.Classifier;
+import dev.orchard.model.ImageDecoder;
+import dev.orchard.model.ImageRejectedException;
+import dev.orchard.model.ModelInput;
+import dev.orchard.model.Prediction;
+import dev.orchard.registry.ModelDraft;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.storage.Blob;
+import dev.orchard.storage.BlobStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot → decode → train → evaluate on the holdout → register a new version with its report.
+ * Unreadable training images are skipped and counted, never fatal. Promotion is the caller's call.
+ */
+public final class ModelTraining {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelTraining.class);
+
+    private final BlobStore store;
+    private final ImageDecoder decoder;
+    private final ModelRegistry registry;
+    private final Map<String, Trainer> trainers;
+
+    public ModelTraining(BlobStore store, ImageDecoder decoder, ModelRegistry registry, List<Trainer> trainers) {
+        this.store = store;
+        this.decoder = decoder;
+        this.registry = registry;
+        this.trainers = new HashMap<>();
+        trainers.forEach(t -> this.trainers.put(t.type(), t));
+    }
+
+    /** What to train: model name, dataset location, trainer and its parameters. */
+    public record Request(String model, String bucket, String prefix, String trainer, Map<String, Object> params) {}
+
+    public ModelManifest trainAndRegister(Request request, String actor) {
+        Trainer trainer = trainers.get(request.trainer());
+        if (trainer == null) {
+            throw new IllegalArgumentException("unknown trainer '" + request.trainer() + "'; known: " + trainers.keySet());
+        }
+        long started = System.nanoTime();
+        DatasetSnapshot snapshot = DatasetSnapshot.of(store, request.bucket(), request.prefix());
+        List<String> labels = snapshot.labels();
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException(snapshot.uri() + " has " + labels.size()
+                    + " label folder(s); training needs at least two (<prefix><label>/<image>)");
+        }
+        log.info("training {} with {} on {} ({} images, {} labels, fingerprint {})", request.model(), trainer.type(),
+                snapshot.uri(), snapshot.objects().size(), labels.size(), snapshot.fingerprint().substring(0, 12));
+        ModelInput input = trainer.input(request.params());
+        Split split = decode(snapshot, labels, input);
+        if (split.train().size() == 0 || split.holdout().size() == 0) {
+            throw new IllegalArgumentException(snapshot.uri() + " has too few readable images to train and evaluate");
+        }
+        TrainedModel trained = trainer.train(split.train(), request.params());
+        try (Classifier classifier = trained.classifier()) {
+            ModelManifest.Metrics metrics = evaluate(classifier, split.holdout());
+            log.info("trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)", request.model(),
+                    (System.nanoTime() - started) / 1_000_000, metrics.accuracy(), metrics.macroF1(), metrics.holdoutSize());
+            Map<String, byte[]> artifacts = new HashMap<>(trained.artifacts());
+            artifacts.put("report.md", ModelReport.markdown(request.model(), trainer.type(), snapshot.uri(),
+                            split.train().size(), split.skipped(), labels, metrics)
+                    .getBytes(StandardCharsets.UTF_8));
+            artifacts.put("confusion.png", ModelReport.confusionPng(labels, metrics.confusion()));
+            ModelDraft draft = new ModelDraft(request.model(), trained.kind(), input, trained.output(), labels, metrics,
+                    new ModelManifest.Dataset(snapshot.uri(), snapshot.objects().size(), snapshot.fingerprint()),
+                    new ModelManifest.Trainer(trainer.type(), request.params() == null ? Map.of() : request.params()),
+                    trained.provenance(), artifacts);
+            return registry.register(draft, actor);
+        }
+    }
+
+    private record Split(TrainingSet train, TrainingSet holdout, int skipped) {}
+
+    private Split decode(DatasetSnapshot snapshot, List<String> labels, ModelInput input) {
+        List<float[]> trainX = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>();
+        List<float[]> holdX = new ArrayList<>();
+        List<Integer> holdY = new ArrayList<>();
+        int skipped = 0;
+        for (LabelledObject object : snapshot.objects()) {
+            Blob blob = store.get(object.ref()).orElse(null);
+            if (blob == null) {
+                skipped++;
+                log.warn("training image {} changed or vanished during training; skipped", object.ref());
+                continue;
+            }
+            try {
+                float[] x = decoder.decode(blob.content(), input);
+                boolean holdout = DatasetSnapshot.isHoldout(object);
+                (holdout ? holdX : trainX).add(x);
+                (holdout ? holdY : trainY).add(labels.indexOf(object.label()));
+            } catch (ImageRejectedException e) {
+                skipped++;
+                log.warn("training image {} skipped: {}", object.ref(), e.getMessage());
+            }
+        }
+        return new Split(
+                new TrainingSet(labels, input, trainX, trainY.stream().mapToInt(Integer::intValue).toArray()),
+                new TrainingSet(labels, input, holdX, holdY.stream().mapToInt(Integer::intValue).toArray()),
+                skipped);
+    }
+
+    static ModelManifest.Metrics evaluate(Classifier classifier, TrainingSet holdout) {
+        int[] predicted = new int[holdout.size()];
+        int batch = 256;
+        for (int start = 0; start < holdout.size(); start += batch) {
+            int end = Math.min(start + batch, holdout.size());
+            float[][] rows = holdout.features().subList(start, end).toArray(new float[0][]);
+            List<Prediction> predictions = classifier.classify(rows, 1);
+            for (int i = 0; i < predictions.size(); i++) {
+                predicted[start + i] = holdout.labels().indexOf(predictions.get(i).label());
+            }
+        }
+        return Evaluation.of(holdout.labels(), holdout.targets(), predicted);
+    }
+}
