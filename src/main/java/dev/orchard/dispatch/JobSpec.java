@@ -1,0 +1,40 @@
+package dev.orchard.dispatch;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One validated job spec from {@code jobs/*.yaml}. Only {@code kind: score} exists so far: it scores
+ * every object that arrives under {@code trigger.storage} with the model's champion and writes one
+ * result per object under {@code output}.
+ *
+ * @param file the spec file, for messages
+ */
+public record JobSpec(String name, Kind kind, StorageTrigger storage, ModelRef model, String output, int topK, String file) {
+
+    public enum Kind {
+        SCORE
+    }
+
+    /** Which uploads start this job. */
+    public record StorageTrigger(String bucket, String prefix, List<String> suffixes) {
+
+        public boolean matches(String bucket, String object) {
+            if (!this.bucket.equals(bucket) || !object.startsWith(prefix)) {
+                return false;
+            }
+            String lower = object.toLowerCase(Locale.ROOT);
+            return suffixes.isEmpty() || suffixes.stream().anyMatch(lower::endsWith);
+        }
+    }
+
+    /** Where the result of {@code object} goes: {@code <output><object>.json}. */
+    public String resultName(String object) {
+        return output + object + ".json";
+    }
+
+    /** Where the error result of {@code object} goes: {@code <output><object>.error.json}. */
+    public String errorName(String object) {
+        return output + object + ".error.json";
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Dispatch: loads and validates the job specs in {@code jobs/*.yaml}, matches each {@link
+ * dev.orchard.trigger.JobRequest} to a spec, derives the identifying job parameters, and launches
+ * the Spring Batch job, turning duplicates into no-ops.
+ */
+package dev.orchard.dispatch;

@@ -1,0 +1,17 @@
+package dev.orchard.scoring;
+
+import dev.orchard.model.Prediction;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON written to {@code <output><object>.json} for a scored upload. */
+public record UploadPrediction(
+        String bucket,
+        String object,
+        long generation,
+        String label,
+        double confidence,
+        List<Prediction.LabelScore> top,
+        String model,
+        int version,
+        Instant scoredAt) {}

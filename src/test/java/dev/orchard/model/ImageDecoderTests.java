@@ -1,0 +1,123 @@
+package dev.orchard.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.orchard.model.ImageRejectedException.Reason;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class ImageDecoderTests {
+
+    static final ModelInput GRAY_28 = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
+    static final ModelInput RGB_8 = new ModelInput(8, 8, 3, ModelInput.Scaling.SYMMETRIC);
+
+    ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofKilobytes(512), 4_000_000));
+
+    @Test
+    void decodesPngJpegAndWebpIntoTheDeclaredTensor() {
+        for (String format : new String[] {"png", "jpg"}) {
+            float[] tensor = decoder.decode(TestImages.encoded(format, 64, 48, BufferedImage.TYPE_INT_RGB), GRAY_28);
+            assertThat(tensor).as(format).hasSize(28 * 28);
+            assertThat(tensor[0]).as(format).isCloseTo(0f, within(0.05f)); // black corner
+            assertThat(tensor[14 * 28 + 14 - 28 * 4]).as(format).isGreaterThan(0.8f); // inside the white bar
+        }
+        assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp").hasNext())
+                .as("a pure-Java WebP decoder is installed")
+                .isTrue();
+    }
+
+    @Test
+    void handlesGrayscaleAndAlphaAndScalesPerManifest() {
+        float[] gray = decoder.decode(TestImages.encoded("png", 16, 16, BufferedImage.TYPE_BYTE_GRAY), RGB_8);
+        assertThat(gray).hasSize(8 * 8 * 3);
+        assertThat(gray[0]).isCloseTo(-1f, within(0.01f)); // symmetric scaling of black
+        float[] rgba = decoder.decode(TestImages.encoded("png", 16, 16, BufferedImage.TYPE_INT_ARGB), RGB_8);
+        assertThat(rgba).hasSize(8 * 8 * 3);
+        for (float v : rgba) {
+            assertThat(v).isBetween(-1f, 1f);
+        }
+    }
+
+    @Test
+    void grayPixelsKeepTheirValues() {
+        // a sample Fashion-MNIST image decoded at its own size gives back its own bytes / 255
+        byte[] png = TestImages.encoded("png", 28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        float[] tensor = decoder.decode(png, GRAY_28);
+        assertThat(tensor[0]).isEqualTo(0f);
+        assertThat(tensor[8 * 28 + 8]).isEqualTo(1f);
+    }
+
+    @Test
+    void refusesTooManyBytesBeforeLookingAtThem() {
+        byte[] big = new byte[(int) DataSize.ofKilobytes(513).toBytes()];
+        assertThatThrownBy(() -> decoder.decode(big, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+    }
+
+    @Test
+    void refusesADecompressionBombFromItsHeaderAlone() {
+        // given: 50000 x 50000 RGB would need 7.5 GB
+        byte[] bomb = TestImages.pngHeaderClaiming(50_000, 50_000);
+        long heapBefore = usedHeap();
+
+        // when / then
+        assertThatThrownBy(() -> decoder.decode(bomb, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+                    assertThat(e.getMessage()).contains("50000x50000");
+                });
+        assertThat(usedHeap() - heapBefore).isLessThan(64L * 1024 * 1024);
+    }
+
+    @Test
+    void refusesThingsThatAreNotImages() {
+        assertThatThrownBy(() -> decoder.decode("hello, world".getBytes(), GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_IMAGE));
+        assertThatThrownBy(() -> decoder.decode(new byte[0], GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_IMAGE));
+    }
+
+    @Test
+    void refusesTruncatedImagesAsCorrupt() {
+        byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
+        byte[] truncated = Arrays.copyOf(png, 60);
+        assertThatThrownBy(() -> decoder.decode(truncated, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
+        byte[] jpeg = TestImages.encoded("jpg", 64, 64, BufferedImage.TYPE_INT_RGB);
+        byte[] garbage = Arrays.copyOf(jpeg, jpeg.length);
+        Arrays.fill(garbage, 20, garbage.length, (byte) 0x55);
+        assertThatThrownBy(() -> decoder.decode(garbage, GRAY_28)).isInstanceOf(ImageRejectedException.class);
+    }
+
+    @Test
+    void honoursExifOrientation() {
+        // given: 60 x 20 pixels stored, orientation 6 = rotate 90° clockwise to display
+        byte[] jpeg = TestImages.jpegWithOrientation(60, 20, 6);
+
+        // when
+        BufferedImage stored = decoder.read(jpeg, 60, 20);
+        BufferedImage upright = ImageDecoder.orient(stored, ExifOrientation.of(jpeg));
+
+        // then
+        assertThat(ExifOrientation.of(jpeg)).isEqualTo(6);
+        assertThat(upright.getWidth()).isEqualTo(20);
+        assertThat(upright.getHeight()).isEqualTo(60);
+        assertThat(ExifOrientation.of(TestImages.encoded("jpg", 8, 8, BufferedImage.TYPE_INT_RGB))).isEqualTo(1);
+    }
+
+    @Test
+    void subsamplesLargeImagesTowardTheModelSize() {
+        byte[] large = TestImages.encoded("png", 1200, 900, BufferedImage.TYPE_INT_RGB);
+        BufferedImage decoded = decoder.read(large, 28, 28);
+        assertThat(decoded.getWidth()).isLessThan(200).isGreaterThanOrEqualTo(56);
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

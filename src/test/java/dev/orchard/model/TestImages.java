@@ -1,0 +1,78 @@
+package dev.orchard.model;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/** Real encoded images, and hostile ones, made in memory for tests. */
+public final class TestImages {
+
+    private TestImages() {}
+
+    /** A {@code width × height} image with a white rectangle on black, encoded as {@code format}. */
+    public static byte[] encoded(String format, int width, int height, int type) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.fillRect(width / 4, height / 4, width / 2, height / 4);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A valid PNG whose header claims {@code width × height} RGB pixels but whose data is tiny: a
+     * decompression bomb in miniature. Decoding it would allocate {@code width × height × 3} bytes.
+     */
+    public static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer out = ByteBuffer.allocate(8 + 25 + 12 + 12 + 12);
+        out.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", new byte[0]);
+        chunk(out, "IEND", new byte[0]);
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    /** A JPEG with an EXIF APP1 segment carrying {@code orientation}. */
+    public static byte[] jpegWithOrientation(int width, int height, int orientation) {
+        byte[] jpeg = encoded("jpg", width, height, BufferedImage.TYPE_INT_RGB);
+        ByteBuffer tiff = ByteBuffer.allocate(26);
+        tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8).putShort((short) 1)
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);
+        byte[] exifHeader = {'E', 'x', 'i', 'f', 0, 0};
+        int length = 2 + exifHeader.length + tiff.capacity();
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + length);
+        out.put(jpeg, 0, 2); // SOI
+        out.put((byte) 0xFF).put((byte) 0xE1).putShort((short) length).put(exifHeader).put(tiff.array());
+        out.put(jpeg, 2, jpeg.length - 2);
+        return out.array();
+    }
+
+    private static void chunk(ByteBuffer out, String type, byte[] data) {
+        out.putInt(data.length);
+        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.put(typeBytes).put(data);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.putInt((int) crc.getValue());
+    }
+}
