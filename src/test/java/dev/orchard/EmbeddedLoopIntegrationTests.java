@@ -1,0 +1,260 @@
+package dev.orchard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.orchard.model.TestImages;
+import dev.orchard.scoring.ScoreUploadJobConfiguration;
+import dev.orchard.training.SampleDataset;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole loop on the embedded default, as a newcomer runs it: a fresh data directory, the sample
+ * model trained at first start, files copied into {@code uploads/}, results awaited on disk, and
+ * HTTP classification against the same champion.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EmbeddedLoopIntegrationTests {
+
+    static final Path DATA = newTempDir();
+    static final Path UPLOADS = DATA.resolve("local/uploads");
+    static final Path PREDICTIONS = DATA.resolve("local/predictions/uploads");
+
+    @DynamicPropertySource
+    static void embeddedDefault(DynamicPropertyRegistry registry) {
+        registry.add("orchard.storage.local.root", DATA::toString);
+        registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
+        registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
+        registry.add("orchard.trigger.local.settle", () -> "100ms");
+        registry.add("orchard.images.max-bytes", () -> "200KB");
+        registry.add("spring.servlet.multipart.max-file-size", () -> "1MB");
+        registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
+    }
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void uploadsAreScoredByTheSampleChampion() throws Exception {
+        // given: five trousers from the sample set (trousers are the easiest class)
+        List<Path> trousers = SampleDataset.images("trouser", 5);
+
+        // when
+        for (int i = 0; i < trousers.size(); i++) {
+            Files.copy(trousers.get(i), UPLOADS.resolve("trouser-" + i + ".png"));
+        }
+
+        // then
+        List<JsonNode> results = trousers.stream()
+                .map(t -> awaitResult("trouser-" + trousers.indexOf(t) + ".png.json"))
+                .toList();
+        JsonNode first = results.get(0);
+        assertThat(first.path("object").asString()).isEqualTo("uploads/trouser-0.png");
+        assertThat(first.path("generation").asLong()).isPositive();
+        assertThat(first.path("model").asString()).isEqualTo("fashion");
+        assertThat(first.path("version").asInt()).isEqualTo(1);
+        assertThat(first.path("confidence").asDouble()).isBetween(0.0, 1.0);
+        assertThat(first.path("top")).hasSize(3);
+        assertThat(first.path("scoredAt").asString()).isNotBlank();
+        assertThat(results.stream().filter(r -> r.path("label").asString().equals("trouser")).count())
+                .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void badFilesGetAnErrorResultAndTheWorkerKeepsGoing() throws Exception {
+        // given
+        byte[] jpeg = TestImages.encoded("jpg", 64, 64, BufferedImage.TYPE_INT_RGB);
+        byte[] corrupt = java.util.Arrays.copyOf(jpeg, jpeg.length / 3);
+
+        // when
+        Files.write(UPLOADS.resolve("corrupt.jpg"), corrupt);
+        Files.writeString(UPLOADS.resolve("letter.png"), "Dear Orchard, this is not an image.");
+        Files.write(UPLOADS.resolve("bomb.png"), TestImages.pngHeaderClaiming(50_000, 50_000));
+        Files.write(UPLOADS.resolve("huge.jpg"), new byte[300 * 1024]);
+        Files.write(UPLOADS.resolve("after.jpg"), jpeg);
+
+        // then
+        assertThat(awaitResult("corrupt.jpg.error.json").path("reason").asString()).isIn("CORRUPT", "UNSUPPORTED");
+        assertThat(awaitResult("letter.png.error.json").path("reason").asString()).isEqualTo("NOT_AN_IMAGE");
+        JsonNode bomb = awaitResult("bomb.png.error.json");
+        assertThat(bomb.path("reason").asString()).isEqualTo("TOO_MANY_PIXELS");
+        assertThat(bomb.path("error").asString()).contains("50000x50000");
+        assertThat(awaitResult("huge.jpg.error.json").path("reason").asString()).isEqualTo("TOO_LARGE");
+        assertThat(awaitResult("after.jpg.json").path("label").asString()).isNotBlank();
+        assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
+    }
+
+    @Test
+    void aDuplicateCopyIsScoredOnceAndAnOverwriteIsNewWork() throws Exception {
+        // given
+        Path sneaker = SampleDataset.images("sneaker", 1).get(0);
+        Files.copy(sneaker, UPLOADS.resolve("twice.png"), StandardCopyOption.COPY_ATTRIBUTES);
+        JsonNode first = awaitResult("twice.png.json");
+
+        // when: the same content and generation (modification time) copied again
+        Files.copy(sneaker, UPLOADS.resolve("twice.png"), StandardCopyOption.COPY_ATTRIBUTES,
+                StandardCopyOption.REPLACE_EXISTING);
+        Thread.sleep(1500); // six scan intervals
+
+        // then: still the first result, and one job instance for the object
+        assertThat(readResult("twice.png.json")).isEqualTo(first);
+        assertThat(jobInstancesFor("uploads/twice.png")).isEqualTo(1);
+
+        // when: the file is overwritten (new generation)
+        Files.copy(SampleDataset.images("bag", 1).get(0), UPLOADS.resolve("twice.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        // then: a new result for the new generation replaces the old one
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                        readResult("twice.png.json").path("generation").asLong())
+                .isGreaterThan(first.path("generation").asLong()));
+        assertThat(jobInstancesFor("uploads/twice.png")).isEqualTo(2);
+    }
+
+    @Test
+    void classifiesOverHttp() throws Exception {
+        // when
+        ResponseEntity<String> ok = classify("fashion", Files.readAllBytes(SampleDataset.images("trouser", 1).get(0)));
+
+        // then
+        assertThat(ok.getStatusCode().value()).isEqualTo(200);
+        JsonNode body = json.readTree(ok.getBody());
+        assertThat(body.path("label").asString()).isEqualTo("trouser");
+        assertThat(body.path("model").asString()).isEqualTo("fashion");
+        assertThat(body.path("version").asInt()).isEqualTo(1);
+        assertThat(body.path("top")).hasSize(3);
+
+        // and a colour photo-like JPEG goes through resize and channel conversion
+        ResponseEntity<String> colour = classify("fashion", TestImages.jpegWithOrientation(640, 480, 6));
+        assertThat(colour.getStatusCode().value()).isEqualTo(200);
+    }
+
+    @Test
+    void httpErrorsAreProblemDetails() {
+        assertProblem(classify("nope", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB)), 404, "nope");
+        assertProblem(classify("fashion", "plain text".getBytes()), 415, "not a JPEG, PNG or WebP");
+        assertProblem(classify("fashion", TestImages.pngHeaderClaiming(50_000, 50_000)), 413, "50000x50000");
+        assertProblem(classify("fashion", new byte[300 * 1024]), 413, "limit");
+        assertProblem(classify("fashion", new byte[1536 * 1024]), 413, "size limit");
+        byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
+        assertProblem(classify("fashion", java.util.Arrays.copyOf(png, 70)), 422, "corrupt");
+        assertProblem(get("/v1/models/nope"), 404, "nope");
+        ResponseEntity<String> missingPart = client().post().uri("/v1/models/fashion:classify")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(new LinkedMultiValueMap<>(java.util.Map.of("other", List.of("x"))))
+                .exchange((request, response) -> toEntity(response));
+        assertProblem(missingPart, 400, "image");
+    }
+
+    @Test
+    void describesItselfAndReportsHealth() throws Exception {
+        JsonNode status = json.readTree(get("/v1/models/fashion").getBody());
+        assertThat(status.path("champion").asInt()).isEqualTo(1);
+        assertThat(status.path("serving").asInt()).isEqualTo(1);
+        assertThat(status.path("versions").get(0).path("accuracy").asDouble()).isGreaterThan(0.5);
+
+        JsonNode root = json.readTree(get("/").getBody());
+        assertThat(root.path("service").asString()).isEqualTo("orchard");
+        assertThat(root.path("models").toString()).contains("fashion");
+
+        assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
+        ResponseEntity<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.getStatusCode().value()).isEqualTo(200);
+        assertThat(readiness.getBody()).contains("version 1");
+    }
+
+    private long jobInstancesFor(String object) {
+        return jobRepository.getJobInstances(ScoreUploadJobConfiguration.JOB_NAME, 0, 10_000).stream()
+                .map(jobRepository::getLastJobExecution)
+                .filter(e -> object.equals(e.getJobParameters().getString("object")))
+                .count();
+    }
+
+    private JsonNode awaitResult(String name) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(PREDICTIONS.resolve(name)));
+        return readResult(name);
+    }
+
+    private JsonNode readResult(String name) {
+        try {
+            return json.readTree(Files.readAllBytes(PREDICTIONS.resolve(name)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void assertProblem(ResponseEntity<String> response, int status, String detail) {
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
+        assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+        JsonNode body = json.readTree(response.getBody());
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("detail").asString()).contains(detail);
+        assertThat(response.getBody()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private ResponseEntity<String> classify(String model, byte[] image) {
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        form.add("image", new ByteArrayResource(image) {
+            @Override
+            public String getFilename() {
+                return "upload.bin";
+            }
+        });
+        return client().post().uri("/v1/models/" + model + ":classify")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form)
+                .exchange((request, response) -> toEntity(response));
+    }
+
+    private ResponseEntity<String> get(String path) {
+        return client().get().uri(path).exchange((request, response) -> toEntity(response));
+    }
+
+    private static ResponseEntity<String> toEntity(
+            org.springframework.http.client.ClientHttpResponse response) throws IOException {
+        HttpStatusCode status = response.getStatusCode();
+        String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return ResponseEntity.status(status).headers(response.getHeaders()).body(body);
+    }
+
+    private RestClient client() {
+        return RestClient.create("http://localhost:" + port);
+    }
+
+    private static Path newTempDir() {
+        try {
+            Path dir = Files.createTempDirectory("orchard-it-");
+            Files.createDirectories(dir.resolve("local/uploads"));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.orchard.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
+
+class JobSpecsTests {
+
+    @TempDir
+    Path dir;
+
+    MockEnvironment env = new MockEnvironment().withProperty("orchard.storage.bucket", "photos");
+
+    static final String VALID = """
+            name: score-uploads
+            kind: score
+            trigger:
+              storage:
+                bucket: ${orchard.storage.bucket}
+                prefix: uploads/
+            model: fruit@champion
+            output: predictions/
+            """;
+
+    JobSpecs load(String yaml) throws Exception {
+        Files.writeString(dir.resolve("spec.yaml"), yaml);
+        return JobSpecs.load(dir, env);
+    }
+
+    @Test
+    void loadsTheRepositorysOwnSpecs() {
+        JobSpecs specs = JobSpecs.load(Path.of("jobs"), new MockEnvironment().withProperty("orchard.storage.bucket", "local"));
+        assertThat(specs.all()).extracting(JobSpec::name).contains("score-uploads");
+        assertThat(specs.scoreSpecFor("local", "uploads/a/b.JPG")).isPresent();
+    }
+
+    @Test
+    void resolvesPlaceholdersAndDefaults() throws Exception {
+        JobSpec spec = load(VALID).all().get(0);
+        assertThat(spec.storage().bucket()).isEqualTo("photos");
+        assertThat(spec.storage().suffixes()).contains(".jpg", ".png", ".webp");
+        assertThat(spec.model()).isEqualTo(new ModelRef("fruit", "champion"));
+        assertThat(spec.topK()).isEqualTo(3);
+        assertThat(spec.resultName("uploads/a.jpg")).isEqualTo("predictions/uploads/a.jpg.json");
+    }
+
+    @Test
+    void matchesOnlyItsBucketPrefixAndSuffixes() throws Exception {
+        JobSpecs specs = load(VALID);
+        assertThat(specs.scoreSpecFor("photos", "uploads/x.png")).isPresent();
+        assertThat(specs.scoreSpecFor("photos", "uploads/x.txt")).isEmpty();
+        assertThat(specs.scoreSpecFor("photos", "other/x.png")).isEmpty();
+        assertThat(specs.scoreSpecFor("elsewhere", "uploads/x.png")).isEmpty();
+    }
+
+    @Test
+    void holdsSeveralSpecsPerFile() throws Exception {
+        JobSpecs specs = load(VALID + "---\n" + VALID.replace("score-uploads", "second").replace("uploads/", "inbox/"));
+        assertThat(specs.all()).extracting(JobSpec::name).containsExactly("score-uploads", "second");
+    }
+
+    @Test
+    void badSpecsNameTheFileAndTheField() {
+        assertInvalid(VALID.replace("kind: score", "kind: scroe"), "kind", "must be 'score'");
+        assertInvalid(VALID.replace("prefix: uploads/", "prefix: uploads"), "trigger.storage.prefix", "must end with '/'");
+        assertInvalid(VALID.replace("model: fruit@champion", "model: Fruit!"), "model", "model name");
+        assertInvalid(VALID.replace("output: predictions/", "output: uploads/results/"), "output", "overlaps");
+        assertInvalid(VALID.replace("output: predictions/", "output: predictions/\ntopk: 3"), "topk", "Unrecognized");
+        assertInvalid(VALID.replace("model: fruit@champion\n", ""), "model", "model must be");
+        assertInvalid(VALID.replace("${orchard.storage.bucket}", "${NOT_SET_ANYWHERE}"), null, "NOT_SET_ANYWHERE");
+        assertInvalid(VALID + "top-k: 500\n", "top-k", "1..100");
+        assertInvalid("name: [unclosed", null, "spec.yaml");
+    }
+
+    @Test
+    void duplicateNamesAcrossFilesAreRefused() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), VALID);
+        Files.writeString(dir.resolve("b.yaml"), VALID.replace("uploads/", "inbox/"));
+        assertThatThrownBy(() -> JobSpecs.load(dir, env))
+                .isInstanceOf(InvalidJobSpecException.class)
+                .hasMessageContaining("b.yaml")
+                .hasMessageContaining("name");
+    }
+
+    @Test
+    void aMissingDirectoryIsAnError() {
+        assertThatThrownBy(() -> JobSpecs.load(dir.resolve("absent"), env)).hasMessageContaining("does not exist");
+    }
+
+    private void assertInvalid(String yaml, String field, String message) {
+        assertThatThrownBy(() -> load(yaml))
+                .as(yaml)
+                .isInstanceOfSatisfying(InvalidJobSpecException.class, e -> {
+                    assertThat(e.getMessage()).contains("spec.yaml").contains(message);
+                    if (field != null) {
+                        assertThat(e.field()).isEqualTo(field);
+                    }
+                });
+    }
+}
