@@ -83,7 +83,9 @@ class EmbeddedLoopIntegrationTests {
         assertThat(first.path("confidence").asDouble()).isBetween(0.0, 1.0);
         assertThat(first.path("top")).hasSize(3);
         assertThat(first.path("scoredAt").asString()).isNotBlank();
-        assertThat(results.stream().filter(r -> r.path("label").asString().equals("trouser")).count())
+        assertThat(results.stream()
+                        .filter(r -> r.path("label").asString().equals("trouser"))
+                        .count())
                 .isGreaterThanOrEqualTo(4);
     }
 
@@ -101,8 +103,10 @@ class EmbeddedLoopIntegrationTests {
         Files.write(UPLOADS.resolve("after.jpg"), jpeg);
 
         // then
-        assertThat(awaitResult("corrupt.jpg.error.json").path("reason").asString()).isIn("CORRUPT", "UNSUPPORTED");
-        assertThat(awaitResult("letter.png.error.json").path("reason").asString()).isEqualTo("NOT_AN_IMAGE");
+        assertThat(awaitResult("corrupt.jpg.error.json").path("reason").asString())
+                .isIn("CORRUPT", "UNSUPPORTED");
+        assertThat(awaitResult("letter.png.error.json").path("reason").asString())
+                .isEqualTo("NOT_AN_IMAGE");
         JsonNode bomb = awaitResult("bomb.png.error.json");
         assertThat(bomb.path("reason").asString()).isEqualTo("TOO_MANY_PIXELS");
         assertThat(bomb.path("error").asString()).contains("50000x50000");
@@ -119,7 +123,10 @@ class EmbeddedLoopIntegrationTests {
         JsonNode first = awaitResult("twice.png.json");
 
         // when: the same content and generation (modification time) copied again
-        Files.copy(sneaker, UPLOADS.resolve("twice.png"), StandardCopyOption.COPY_ATTRIBUTES,
+        Files.copy(
+                sneaker,
+                UPLOADS.resolve("twice.png"),
+                StandardCopyOption.COPY_ATTRIBUTES,
                 StandardCopyOption.REPLACE_EXISTING);
         Thread.sleep(1500); // six scan intervals
 
@@ -128,7 +135,9 @@ class EmbeddedLoopIntegrationTests {
         assertThat(jobInstancesFor("uploads/twice.png")).isEqualTo(1);
 
         // when: the file is overwritten (new generation)
-        Files.copy(SampleDataset.images("bag", 1).get(0), UPLOADS.resolve("twice.png"),
+        Files.copy(
+                SampleDataset.images("bag", 1).get(0),
+                UPLOADS.resolve("twice.png"),
                 StandardCopyOption.REPLACE_EXISTING);
 
         // then: a new result for the new generation replaces the old one
@@ -141,7 +150,8 @@ class EmbeddedLoopIntegrationTests {
     @Test
     void classifiesOverHttp() throws Exception {
         // when
-        ResponseEntity<String> ok = classify("fashion", Files.readAllBytes(SampleDataset.images("trouser", 1).get(0)));
+        ResponseEntity<String> ok = classify(
+                "fashion", Files.readAllBytes(SampleDataset.images("trouser", 1).get(0)));
 
         // then
         assertThat(ok.getStatusCode().value()).isEqualTo(200);
@@ -166,7 +176,8 @@ class EmbeddedLoopIntegrationTests {
         byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
         assertProblem(classify("fashion", java.util.Arrays.copyOf(png, 70)), 422, "corrupt");
         assertProblem(get("/v1/models/nope"), 404, "nope");
-        ResponseEntity<String> missingPart = client().post().uri("/v1/models/fashion:classify")
+        ResponseEntity<String> missingPart = client().post()
+                .uri("/v1/models/fashion:classify")
                 .contentType(MediaType.MULTIPART_FORM_DATA)
                 .body(new LinkedMultiValueMap<>(java.util.Map.of("other", List.of("x"))))
                 .exchange((request, response) -> toEntity(response));
@@ -227,7 +238,8 @@ class EmbeddedLoopIntegrationTests {
                 return "upload.bin";
             }
         });
-        return client().post().uri("/v1/models/" + model + ":classify")
+        return client().post()
+                .uri("/v1/models/" + model + ":classify")
                 .contentType(MediaType.MULTIPART_FORM_DATA)
                 .body(form)
                 .exchange((request, response) -> toEntity(response));
@@ -237,8 +249,8 @@ class EmbeddedLoopIntegrationTests {
         return client().get().uri(path).exchange((request, response) -> toEntity(response));
     }
 
-    private static ResponseEntity<String> toEntity(
-            org.springframework.http.client.ClientHttpResponse response) throws IOException {
+    private static ResponseEntity<String> toEntity(org.springframework.http.client.ClientHttpResponse response)
+            throws IOException {
         HttpStatusCode status = response.getStatusCode();
         String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         return ResponseEntity.status(status).headers(response.getHeaders()).body(body);

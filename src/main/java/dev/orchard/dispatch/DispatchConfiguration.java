@@ -15,8 +15,12 @@ class DispatchConfiguration {
     @Bean
     JobSpecs jobSpecs(JobSpecProperties properties, Environment environment) {
         JobSpecs specs = JobSpecs.load(properties.location(), environment);
-        org.slf4j.LoggerFactory.getLogger(JobSpecs.class).info("loaded {} job spec(s) from {}: {}", specs.all().size(),
-                properties.location(), specs.all().stream().map(JobSpec::name).toList());
+        org.slf4j.LoggerFactory.getLogger(JobSpecs.class)
+                .info(
+                        "loaded {} job spec(s) from {}: {}",
+                        specs.all().size(),
+                        properties.location(),
+                        specs.all().stream().map(JobSpec::name).toList());
         return specs;
     }
 
@@ -33,8 +37,12 @@ class DispatchConfiguration {
     }
 
     @Bean
-    JobDispatcher jobDispatcher(JobSpecs specs, JobOperator jobOperator, JobRepository jobRepository,
-            @Qualifier("scoreUploadJob") Job scoreUploadJob, ThreadPoolTaskExecutor jobExecutor) {
+    JobDispatcher jobDispatcher(
+            JobSpecs specs,
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            @Qualifier("scoreUploadJob") Job scoreUploadJob,
+            ThreadPoolTaskExecutor jobExecutor) {
         return new JobDispatcher(specs, jobOperator, jobRepository, scoreUploadJob, jobExecutor);
     }
 }

@@ -56,7 +56,11 @@ public final class JobDispatcher {
     // Keyed by the upload's identity: JobParameters' own equality is not a value equality of all parameters.
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    public JobDispatcher(JobSpecs specs, JobOperator jobOperator, JobRepository jobRepository, Job scoreUploadJob,
+    public JobDispatcher(
+            JobSpecs specs,
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            Job scoreUploadJob,
             Executor executor) {
         this.specs = specs;
         this.jobOperator = jobOperator;
@@ -120,7 +124,8 @@ public final class JobDispatcher {
             }
             log.warn("scoring {} ended {}: {}", object, execution.getStatus(), execution.getAllFailureExceptions());
             return Outcome.FAILED;
-        } catch (JobInstanceAlreadyCompleteException | JobExecutionAlreadyRunningException
+        } catch (JobInstanceAlreadyCompleteException
+                | JobExecutionAlreadyRunningException
                 | DataIntegrityViolationException duplicate) {
             return Outcome.DUPLICATE;
         } catch (Exception e) {

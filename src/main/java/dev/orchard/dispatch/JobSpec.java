@@ -10,7 +10,8 @@ import java.util.Locale;
  *
  * @param file the spec file, for messages
  */
-public record JobSpec(String name, Kind kind, StorageTrigger storage, ModelRef model, String output, int topK, String file) {
+public record JobSpec(
+        String name, Kind kind, StorageTrigger storage, ModelRef model, String output, int topK, String file) {
 
     public enum Kind {
         SCORE

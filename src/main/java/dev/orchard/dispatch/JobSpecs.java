@@ -61,12 +61,13 @@ public final class JobSpecs {
     /** Loads every {@code *.yaml} / {@code *.yml} under {@code directory}, sorted by file name. */
     public static JobSpecs load(Path directory, PropertyResolver placeholders) {
         if (!Files.isDirectory(directory)) {
-            throw new InvalidJobSpecException(directory.toString(), null,
-                    "job spec directory does not exist (set orchard.jobs.location)");
+            throw new InvalidJobSpecException(
+                    directory.toString(), null, "job spec directory does not exist (set orchard.jobs.location)");
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(directory)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+            files = list.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
                     .sorted()
                     .toList();
         } catch (IOException e) {
@@ -77,7 +78,8 @@ public final class JobSpecs {
         for (Path file : files) {
             for (JobSpec spec : parse(file, placeholders)) {
                 if (!names.add(spec.name())) {
-                    throw new InvalidJobSpecException(file.toString(), "name", "'" + spec.name() + "' is used by another spec");
+                    throw new InvalidJobSpecException(
+                            file.toString(), "name", "'" + spec.name() + "' is used by another spec");
                 }
                 specs.add(spec);
             }
@@ -99,7 +101,8 @@ public final class JobSpecs {
             throw new InvalidJobSpecException(where, null, e.getMessage());
         }
         List<JobSpec> specs = new ArrayList<>();
-        try (MappingIterator<JobSpecFile> documents = YAML.readerFor(JobSpecFile.class).readValues(text)) {
+        try (MappingIterator<JobSpecFile> documents =
+                YAML.readerFor(JobSpecFile.class).readValues(text)) {
             while (documents.hasNextValue()) {
                 JobSpecFile raw = documents.nextValue();
                 if (raw != null) {
@@ -120,7 +123,8 @@ public final class JobSpecs {
     private static JobSpec validate(String file, JobSpecFile raw) {
         require(file, "name", raw.name());
         if (!raw.name().matches("[a-z0-9][a-z0-9-]{0,62}")) {
-            throw new InvalidJobSpecException(file, "name", "must be lower-case letters, digits and '-', got '" + raw.name() + "'");
+            throw new InvalidJobSpecException(
+                    file, "name", "must be lower-case letters, digits and '-', got '" + raw.name() + "'");
         }
         require(file, "kind", raw.kind());
         if (!raw.kind().equals("score")) {
@@ -135,7 +139,8 @@ public final class JobSpecs {
         List<String> suffixes = storage.suffixes() == null ? IMAGE_SUFFIXES : storage.suffixes();
         for (String suffix : suffixes) {
             if (suffix == null || !suffix.startsWith(".")) {
-                throw new InvalidJobSpecException(file, "trigger.storage.suffixes", "each suffix must start with '.', got '" + suffix + "'");
+                throw new InvalidJobSpecException(
+                        file, "trigger.storage.suffixes", "each suffix must start with '.', got '" + suffix + "'");
             }
         }
         ModelRef model;
@@ -146,16 +151,25 @@ public final class JobSpecs {
         }
         String output = folder(file, "output", raw.output());
         if (output.startsWith(prefix) || prefix.startsWith(output)) {
-            throw new InvalidJobSpecException(file, "output",
+            throw new InvalidJobSpecException(
+                    file,
+                    "output",
                     "'" + output + "' overlaps the trigger prefix '" + prefix + "'; results would trigger scoring");
         }
         int topK = raw.topK() == null ? 3 : raw.topK();
         if (topK < 1 || topK > 100) {
             throw new InvalidJobSpecException(file, "top-k", "must be 1..100, got " + topK);
         }
-        List<String> lowerSuffixes = suffixes.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
-        return new JobSpec(raw.name(), JobSpec.Kind.SCORE,
-                new JobSpec.StorageTrigger(storage.bucket(), prefix, lowerSuffixes), model, output, topK, file);
+        List<String> lowerSuffixes =
+                suffixes.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+        return new JobSpec(
+                raw.name(),
+                JobSpec.Kind.SCORE,
+                new JobSpec.StorageTrigger(storage.bucket(), prefix, lowerSuffixes),
+                model,
+                output,
+                topK,
+                file);
     }
 
     private static String folder(String file, String field, String value) {

@@ -32,7 +32,8 @@ final class ExifOrientation {
                 return 1; // start of scan: no EXIF before the pixels
             }
             if (marker == 0xE1 && length > 8 && isExif(b, pos + 4)) {
-                return orientationInTiff(ByteBuffer.wrap(b, pos + 10, length - 8).slice());
+                return orientationInTiff(
+                        ByteBuffer.wrap(b, pos + 10, length - 8).slice());
             }
             pos += 2 + length;
         }

@@ -46,7 +46,9 @@ public final class ImageDecoder {
     BufferedImage read(byte[] bytes, int targetWidth, int targetHeight) {
         if (bytes.length > limits.maxBytes().toBytes()) {
             throw new ImageRejectedException(
-                    Reason.TOO_LARGE, "image is " + bytes.length + " bytes; the limit is " + limits.maxBytes().toBytes());
+                    Reason.TOO_LARGE,
+                    "image is " + bytes.length + " bytes; the limit is "
+                            + limits.maxBytes().toBytes());
         }
         try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);

@@ -33,7 +33,11 @@ public final class TensorFlowClassifier implements Classifier {
     private final boolean logits;
 
     private TensorFlowClassifier(
-            SavedModelBundle bundle, ServingSignature signature, ModelInput input, List<String> labels, boolean logits) {
+            SavedModelBundle bundle,
+            ServingSignature signature,
+            ModelInput input,
+            List<String> labels,
+            boolean logits) {
         this.bundle = bundle;
         this.function = bundle.function(SIGNATURE);
         this.signature = signature;
@@ -128,10 +132,12 @@ public final class TensorFlowClassifier implements Classifier {
                     .filter(s -> s.key().equals(SIGNATURE))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("SavedModel has no '" + SIGNATURE
-                            + "' signature; it has " + bundle.signatures().stream().map(Signature::key).toList()));
+                            + "' signature; it has "
+                            + bundle.signatures().stream().map(Signature::key).toList()));
             if (signature.getInputs().size() != 1 || signature.getOutputs().size() != 1) {
-                throw new IllegalArgumentException("'" + SIGNATURE + "' must have exactly one input and one output; it has "
-                        + signature.inputNames() + " -> " + signature.outputNames());
+                throw new IllegalArgumentException(
+                        "'" + SIGNATURE + "' must have exactly one input and one output; it has "
+                                + signature.inputNames() + " -> " + signature.outputNames());
             }
             var in = signature.getInputs().entrySet().iterator().next();
             var out = signature.getOutputs().entrySet().iterator().next();
@@ -141,8 +147,8 @@ public final class TensorFlowClassifier implements Classifier {
             }
             Shape inShape = in.getValue().shape;
             if (inShape.numDimensions() != 4 && inShape.numDimensions() != 2) {
-                throw new IllegalArgumentException("input '" + in.getKey() + "' must be [batch, height, width, channels]"
-                        + " or [batch, features]; it is " + inShape);
+                throw new IllegalArgumentException("input '" + in.getKey()
+                        + "' must be [batch, height, width, channels]" + " or [batch, features]; it is " + inShape);
             }
             return new ServingSignature(in.getKey(), inShape, out.getKey(), out.getValue().shape);
         }
@@ -157,8 +163,7 @@ public final class TensorFlowClassifier implements Classifier {
                 throw new IllegalArgumentException("input '" + inputName + "' has shape " + inputShape
                         + "; Orchard needs a fixed [batch, height, width, channels] input");
             }
-            return new ModelInput(
-                    (int) inputShape.get(1), (int) inputShape.get(2), (int) inputShape.get(3), scaling);
+            return new ModelInput((int) inputShape.get(1), (int) inputShape.get(2), (int) inputShape.get(3), scaling);
         }
 
         private boolean unknownPastBatch() {
@@ -182,8 +187,8 @@ public final class TensorFlowClassifier implements Classifier {
             }
             long classes = outputShape.numDimensions() == 2 ? outputShape.get(1) : -1;
             if (classes != labelCount) {
-                throw new IllegalArgumentException("signature output " + outputShape + " does not give one score per label ("
-                        + labelCount + " labels)");
+                throw new IllegalArgumentException("signature output " + outputShape
+                        + " does not give one score per label (" + labelCount + " labels)");
             }
         }
     }

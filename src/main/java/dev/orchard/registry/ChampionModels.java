@@ -53,7 +53,8 @@ public final class ChampionModels implements AutoCloseable {
             LoadedModel model = slot.model;
             if (model == null) {
                 if (slot.failure != null) {
-                    throw new ModelUnavailableException("champion of model " + name + " cannot be loaded: " + slot.failure);
+                    throw new ModelUnavailableException(
+                            "champion of model " + name + " cannot be loaded: " + slot.failure);
                 }
                 throw new ModelNotFoundException("model '" + name + "' has no champion");
             }
@@ -124,13 +125,22 @@ public final class ChampionModels implements AutoCloseable {
             if (old != null) {
                 old.retire();
             }
-            log.info("model {}: serving version {} ({}, {} labels)", name, manifest.version(),
-                    manifest.kind().name().toLowerCase(java.util.Locale.ROOT), manifest.labels().size());
+            log.info(
+                    "model {}: serving version {} ({}, {} labels)",
+                    name,
+                    manifest.version(),
+                    manifest.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    manifest.labels().size());
         } catch (RuntimeException e) {
             slot.failure = e.getMessage();
             slot.failedGeneration = generation;
-            log.error("model {}: cannot load the new champion; {}", name,
-                    slot.model == null ? "no model is served" : "keeping version " + slot.model.manifest().version(), e);
+            log.error(
+                    "model {}: cannot load the new champion; {}",
+                    name,
+                    slot.model == null
+                            ? "no model is served"
+                            : "keeping version " + slot.model.manifest().version(),
+                    e);
         }
     }
 

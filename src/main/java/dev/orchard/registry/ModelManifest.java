@@ -49,11 +49,7 @@ public record ModelManifest(
 
     /** Holdout metrics; {@code confusion[actual][predicted]} in {@link #labels()} order. */
     public record Metrics(
-            int holdoutSize,
-            double accuracy,
-            double macroF1,
-            Map<String, ClassMetrics> perClass,
-            int[][] confusion) {}
+            int holdoutSize, double accuracy, double macroF1, Map<String, ClassMetrics> perClass, int[][] confusion) {}
 
     public record ClassMetrics(double precision, double recall, double f1, int support) {}
 

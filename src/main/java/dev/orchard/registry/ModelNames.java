@@ -12,7 +12,8 @@ public final class ModelNames {
     public static String requireValid(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
-                    "model name must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit: " + name);
+                    "model name must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit: "
+                            + name);
         }
         return name;
     }

@@ -94,21 +94,43 @@ public final class ModelRegistry {
         for (int attempt = 0; attempt < 50; attempt++) {
             int version = highestClaim(draft.name()) + 1;
             try {
-                store.put(bucket, claimName(draft.name(), version), actor.getBytes(StandardCharsets.UTF_8),
+                store.put(
+                        bucket,
+                        claimName(draft.name(), version),
+                        actor.getBytes(StandardCharsets.UTF_8),
                         WritePrecondition.doesNotExist());
             } catch (PreconditionFailedException taken) {
                 continue;
             }
             Map<String, String> hashes = new LinkedHashMap<>();
-            draft.artifacts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(artifact -> {
-                store.put(bucket, versionPrefix(draft.name(), version) + artifact.getKey(), artifact.getValue(),
-                        WritePrecondition.doesNotExist());
-                hashes.put(artifact.getKey(), Sha256.hex(artifact.getValue()));
-            });
-            ModelManifest manifest = new ModelManifest(draft.name(), version, draft.kind(), draft.input(), draft.output(),
-                    draft.labels(), draft.metrics(), draft.dataset(), draft.trainer(), draft.provenance(), codeVersion,
-                    clock.instant(), hashes);
-            store.put(bucket, versionPrefix(draft.name(), version) + "manifest.json", json.writeValueAsBytes(manifest),
+            draft.artifacts().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(artifact -> {
+                        store.put(
+                                bucket,
+                                versionPrefix(draft.name(), version) + artifact.getKey(),
+                                artifact.getValue(),
+                                WritePrecondition.doesNotExist());
+                        hashes.put(artifact.getKey(), Sha256.hex(artifact.getValue()));
+                    });
+            ModelManifest manifest = new ModelManifest(
+                    draft.name(),
+                    version,
+                    draft.kind(),
+                    draft.input(),
+                    draft.output(),
+                    draft.labels(),
+                    draft.metrics(),
+                    draft.dataset(),
+                    draft.trainer(),
+                    draft.provenance(),
+                    codeVersion,
+                    clock.instant(),
+                    hashes);
+            store.put(
+                    bucket,
+                    versionPrefix(draft.name(), version) + "manifest.json",
+                    json.writeValueAsBytes(manifest),
                     WritePrecondition.doesNotExist());
             audit(draft.name(), new AuditEntry("registered", version, null, actor, "new version", clock.instant()));
             log.info("registered model {} version {} ({} artifacts)", draft.name(), version, hashes.size());
@@ -122,7 +144,13 @@ public final class ModelRegistry {
         ModelNames.requireValid(name);
         return store.get(bucket, aliasName(name, CHAMPION)).map(blob -> {
             Alias.Body body = json.readValue(blob.content(), Alias.Body.class);
-            return new Alias(body.version(), body.previous(), body.by(), body.reason(), body.at(), blob.ref().generation());
+            return new Alias(
+                    body.version(),
+                    body.previous(),
+                    body.by(),
+                    body.reason(),
+                    body.at(),
+                    blob.ref().generation());
         });
     }
 
@@ -146,8 +174,7 @@ public final class ModelRegistry {
         }
         Integer previous = expected.map(Alias::version).orElse(null);
         Alias.Body body = new Alias.Body(version, previous, actor, reason, clock.instant());
-        WritePrecondition precondition = expected
-                .map(a -> WritePrecondition.generationMatch(a.generation()))
+        WritePrecondition precondition = expected.map(a -> WritePrecondition.generationMatch(a.generation()))
                 .orElse(WritePrecondition.doesNotExist());
         long generation = store.put(bucket, aliasName(name, CHAMPION), json.writeValueAsBytes(body), precondition)
                 .generation();
@@ -163,8 +190,8 @@ public final class ModelRegistry {
         for (int attempt = 0; attempt < 100; attempt++) {
             Optional<Blob> current = store.get(bucket, object);
             byte[] content = current.map(b -> concat(b.content(), line)).orElse(line);
-            WritePrecondition precondition = current
-                    .map(b -> WritePrecondition.generationMatch(b.ref().generation()))
+            WritePrecondition precondition = current.map(
+                            b -> WritePrecondition.generationMatch(b.ref().generation()))
                     .orElse(WritePrecondition.doesNotExist());
             try {
                 store.put(bucket, object, content, precondition);
@@ -177,7 +204,8 @@ public final class ModelRegistry {
     }
 
     /** One line of {@code audit.jsonl}. */
-    public record AuditEntry(String action, int version, Integer previous, String by, String reason, java.time.Instant at) {}
+    public record AuditEntry(
+            String action, int version, Integer previous, String by, String reason, java.time.Instant at) {}
 
     /** Reads an artifact of a version (the caller verifies it against the manifest). */
     byte[] artifact(ModelManifest manifest, String path) {

@@ -16,7 +16,11 @@ class RegistryConfiguration {
     ModelRegistry modelRegistry(
             BlobStore store, StorageProperties storage, JsonMapper json, ObjectProvider<Clock> clock) {
         String version = OrchardApplication.class.getPackage().getImplementationVersion();
-        return new ModelRegistry(store, storage.modelBucketOrDefault(), json, clock.getIfAvailable(Clock::systemUTC),
+        return new ModelRegistry(
+                store,
+                storage.modelBucketOrDefault(),
+                json,
+                clock.getIfAvailable(Clock::systemUTC),
                 version == null ? "dev" : version);
     }
 
@@ -28,6 +32,7 @@ class RegistryConfiguration {
     @Bean(destroyMethod = "close")
     ChampionModels championModels(
             ModelRegistry registry, ModelLoader loader, RegistryProperties properties, ObjectProvider<Clock> clock) {
-        return new ChampionModels(registry, loader, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
+        return new ChampionModels(
+                registry, loader, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
     }
 }

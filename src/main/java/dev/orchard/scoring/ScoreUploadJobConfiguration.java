@@ -32,7 +32,11 @@ public class ScoreUploadJobConfiguration {
     public static final String JOB_NAME = "score-upload";
 
     @Bean
-    UploadScorer uploadScorer(BlobStore store, ImageDecoder decoder, ChampionModels champions, JsonMapper json,
+    UploadScorer uploadScorer(
+            BlobStore store,
+            ImageDecoder decoder,
+            ChampionModels champions,
+            JsonMapper json,
             ObjectProvider<Clock> clock) {
         return new UploadScorer(store, decoder, champions, json, clock.getIfAvailable(Clock::systemUTC));
     }
@@ -43,17 +47,22 @@ public class ScoreUploadJobConfiguration {
     }
 
     @Bean
-    Step scoreUploadStep(JobRepository jobRepository, PlatformTransactionManager transactionManager, JobSpecs specs,
+    Step scoreUploadStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            JobSpecs specs,
             UploadScorer scorer) {
         Tasklet tasklet = (contribution, chunkContext) -> {
             Map<String, Object> params = chunkContext.getStepContext().getJobParameters();
             String specName = (String) params.get("spec");
             var spec = specs.named(specName)
                     .orElseThrow(() -> new IllegalStateException("job spec '" + specName + "' no longer exists"));
-            scorer.score(spec, new ObjectRef((String) params.get("bucket"), (String) params.get("object"),
-                    (Long) params.get("generation")));
+            scorer.score(spec, new ObjectRef((String) params.get("bucket"), (String) params.get("object"), (Long)
+                    params.get("generation")));
             return RepeatStatus.FINISHED;
         };
-        return new StepBuilder(JOB_NAME, jobRepository).tasklet(tasklet, transactionManager).build();
+        return new StepBuilder(JOB_NAME, jobRepository)
+                .tasklet(tasklet, transactionManager)
+                .build();
     }
 }

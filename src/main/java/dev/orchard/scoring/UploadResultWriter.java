@@ -50,8 +50,8 @@ final class UploadResultWriter {
                 log.info("{}: a newer generation already has a result; not writing {}", source, target);
                 return;
             }
-            WritePrecondition precondition = existing
-                    .map(b -> WritePrecondition.generationMatch(b.ref().generation()))
+            WritePrecondition precondition = existing.map(
+                            b -> WritePrecondition.generationMatch(b.ref().generation()))
                     .orElse(WritePrecondition.doesNotExist());
             try {
                 store.put(source.bucket(), target, content, precondition);

@@ -50,17 +50,43 @@ public final class UploadScorer {
                 return;
             }
             try {
-                float[] input = decoder.decode(blob.get().content(), model.classifier().input());
-                Prediction prediction = model.classifier().classify(new float[][] {input}, spec.topK()).get(0);
-                results.writePrediction(spec, object, new UploadPrediction(object.bucket(), object.name(),
-                        object.generation(), prediction.label(), prediction.confidence(), prediction.top(),
-                        model.manifest().name(), model.manifest().version(), clock.instant()));
-                log.info("{} -> {} ({}) by {} v{}", object, prediction.label(),
-                        String.format(java.util.Locale.ROOT, "%.3f", prediction.confidence()), model.manifest().name(),
+                float[] input =
+                        decoder.decode(blob.get().content(), model.classifier().input());
+                Prediction prediction = model.classifier()
+                        .classify(new float[][] {input}, spec.topK())
+                        .get(0);
+                results.writePrediction(
+                        spec,
+                        object,
+                        new UploadPrediction(
+                                object.bucket(),
+                                object.name(),
+                                object.generation(),
+                                prediction.label(),
+                                prediction.confidence(),
+                                prediction.top(),
+                                model.manifest().name(),
+                                model.manifest().version(),
+                                clock.instant()));
+                log.info(
+                        "{} -> {} ({}) by {} v{}",
+                        object,
+                        prediction.label(),
+                        String.format(java.util.Locale.ROOT, "%.3f", prediction.confidence()),
+                        model.manifest().name(),
                         model.manifest().version());
             } catch (ImageRejectedException e) {
-                results.writeError(spec, object, new UploadError(object.bucket(), object.name(), object.generation(),
-                        e.reason().name(), e.getMessage(), spec.model().toString(), clock.instant()));
+                results.writeError(
+                        spec,
+                        object,
+                        new UploadError(
+                                object.bucket(),
+                                object.name(),
+                                object.generation(),
+                                e.reason().name(),
+                                e.getMessage(),
+                                spec.model().toString(),
+                                clock.instant()));
                 log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
             }
         }
@@ -73,12 +99,22 @@ public final class UploadScorer {
         }
         Optional<StoredObject> live = store.stat(object.bucket(), object.name());
         if (live.isPresent()) {
-            log.info("{} was overwritten by generation {} before scoring; that generation gets the result", object,
+            log.info(
+                    "{} was overwritten by generation {} before scoring; that generation gets the result",
+                    object,
                     live.get().ref().generation());
         } else {
-            results.writeError(spec, object, new UploadError(object.bucket(), object.name(), object.generation(),
-                    "NOT_FOUND", "the object was deleted before it could be scored", spec.model().toString(),
-                    clock.instant()));
+            results.writeError(
+                    spec,
+                    object,
+                    new UploadError(
+                            object.bucket(),
+                            object.name(),
+                            object.generation(),
+                            "NOT_FOUND",
+                            "the object was deleted before it could be scored",
+                            spec.model().toString(),
+                            clock.instant()));
         }
         return Optional.empty();
     }

@@ -31,9 +31,12 @@ class ChampionReadiness implements HealthIndicator {
         boolean ready = true;
         for (String model : specs.models()) {
             Optional<ModelManifest> loaded = champions.loaded(model);
-            details.put(model, loaded.map(m -> (Object) ("version " + m.version())).orElse("no champion loaded"));
+            details.put(
+                    model, loaded.map(m -> (Object) ("version " + m.version())).orElse("no champion loaded"));
             ready &= loaded.isPresent();
         }
-        return (ready ? Health.up() : Health.outOfService()).withDetails(details).build();
+        return (ready ? Health.up() : Health.outOfService())
+                .withDetails(details)
+                .build();
     }
 }

@@ -30,9 +30,15 @@ class ClassifyController {
     Classification classify(@PathVariable String name, @RequestPart("image") MultipartFile image) throws IOException {
         try (LoadedModel.Lease model = champions.lease(name)) {
             float[] input = decoder.decode(image.getBytes(), model.classifier().input());
-            Prediction prediction = model.classifier().classify(new float[][] {input}, properties.topK()).get(0);
-            return new Classification(prediction.label(), prediction.confidence(), prediction.top(),
-                    model.manifest().name(), model.manifest().version());
+            Prediction prediction = model.classifier()
+                    .classify(new float[][] {input}, properties.topK())
+                    .get(0);
+            return new Classification(
+                    prediction.label(),
+                    prediction.confidence(),
+                    prediction.top(),
+                    model.manifest().name(),
+                    model.manifest().version());
         }
     }
 }

@@ -7,6 +7,11 @@ import java.util.List;
 public record ModelStatus(String name, Integer champion, Integer serving, List<Version> versions) {
 
     public record Version(
-            int version, String kind, List<String> labels, Double accuracy, Double macroF1, String trainer,
+            int version,
+            String kind,
+            List<String> labels,
+            Double accuracy,
+            Double macroF1,
+            String trainer,
             Instant createdAt) {}
 }

@@ -35,11 +35,19 @@ class ModelStatusController {
         }
         Integer champion = registry.champion(name).map(Alias::version).orElse(null);
         Integer serving = champions.loaded(name).map(ModelManifest::version).orElse(null);
-        return new ModelStatus(name, champion, serving, versions.stream()
-                .map(m -> new ModelStatus.Version(m.version(), m.kind().name().toLowerCase(Locale.ROOT), m.labels(),
-                        m.metrics() == null ? null : m.metrics().accuracy(),
-                        m.metrics() == null ? null : m.metrics().macroF1(),
-                        m.trainer() == null ? null : m.trainer().type(), m.createdAt()))
-                .toList());
+        return new ModelStatus(
+                name,
+                champion,
+                serving,
+                versions.stream()
+                        .map(m -> new ModelStatus.Version(
+                                m.version(),
+                                m.kind().name().toLowerCase(Locale.ROOT),
+                                m.labels(),
+                                m.metrics() == null ? null : m.metrics().accuracy(),
+                                m.metrics() == null ? null : m.metrics().macroF1(),
+                                m.trainer() == null ? null : m.trainer().type(),
+                                m.createdAt()))
+                        .toList());
     }
 }

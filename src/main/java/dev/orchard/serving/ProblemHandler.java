@@ -35,18 +35,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unavailable(ModelUnavailableException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "10")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage()));
+                .body(problem(
+                        HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage()));
     }
 
     @ExceptionHandler(ImageRejectedException.class)
     ProblemDetail rejected(ImageRejectedException e) {
-        HttpStatus status = switch (e.reason()) {
-            case TOO_LARGE, TOO_MANY_PIXELS -> HttpStatus.PAYLOAD_TOO_LARGE;
-            case NOT_AN_IMAGE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-            case UNSUPPORTED, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
-        };
-        ProblemDetail problem = problem(status, "image-" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                "Image rejected", e.getMessage());
+        HttpStatus status =
+                switch (e.reason()) {
+                    case TOO_LARGE, TOO_MANY_PIXELS -> HttpStatus.PAYLOAD_TOO_LARGE;
+                    case NOT_AN_IMAGE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+                    case UNSUPPORTED, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
+                };
+        ProblemDetail problem = problem(
+                status,
+                "image-" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                "Image rejected",
+                e.getMessage());
         problem.setProperty("reason", e.reason().name());
         return problem;
     }
@@ -59,25 +64,39 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("unexpected error answering a request", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
                 "the request failed unexpectedly; the worker logged the cause");
     }
 
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
-            HttpHeaders headers, org.springframework.http.HttpStatusCode status,
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException ex,
+            HttpHeaders headers,
+            org.springframework.http.HttpStatusCode status,
             org.springframework.web.context.request.WebRequest request) {
-        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(problem(HttpStatus.PAYLOAD_TOO_LARGE,
-                "request-too-large", "Request too large",
-                "the upload exceeds the request size limit (spring.servlet.multipart.max-file-size)"));
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+                .body(problem(
+                        HttpStatus.PAYLOAD_TOO_LARGE,
+                        "request-too-large",
+                        "Request too large",
+                        "the upload exceeds the request size limit (spring.servlet.multipart.max-file-size)"));
     }
 
     @Override
-    protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException ex,
-            HttpHeaders headers, org.springframework.http.HttpStatusCode status,
+    protected ResponseEntity<Object> handleMissingServletRequestPart(
+            MissingServletRequestPartException ex,
+            HttpHeaders headers,
+            org.springframework.http.HttpStatusCode status,
             org.springframework.web.context.request.WebRequest request) {
-        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "missing-image", "Missing image",
-                "send the image as a multipart/form-data part named '" + ex.getRequestPartName() + "'"));
+        return ResponseEntity.badRequest()
+                .body(problem(
+                        HttpStatus.BAD_REQUEST,
+                        "missing-image",
+                        "Missing image",
+                        "send the image as a multipart/form-data part named '" + ex.getRequestPartName() + "'"));
     }
 
     static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

@@ -8,12 +8,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.util.concurrent.ExecutionException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@link BlobStore} over Cloud Storage. Preconditions map to {@code ifGenerationMatch=0}
@@ -73,7 +73,8 @@ public final class GcsBlobStore implements BlobStore {
             info = BlobInfo.newBuilder(BlobId.of(bucket, name)).build();
             options = new Storage.BlobWriteOption[] {Storage.BlobWriteOption.doesNotExist()};
         } else if (precondition instanceof WritePrecondition.GenerationMatch match) {
-            info = BlobInfo.newBuilder(BlobId.of(bucket, name, match.generation())).build();
+            info = BlobInfo.newBuilder(BlobId.of(bucket, name, match.generation()))
+                    .build();
             options = new Storage.BlobWriteOption[] {Storage.BlobWriteOption.generationMatch()};
         } else {
             info = BlobInfo.newBuilder(BlobId.of(bucket, name)).build();
@@ -152,6 +153,8 @@ public final class GcsBlobStore implements BlobStore {
                 ? Instant.EPOCH
                 : blob.getUpdateTimeOffsetDateTime().toInstant();
         return new StoredObject(
-                new ObjectRef(blob.getBucket(), blob.getName(), blob.getGeneration()), size == null ? 0 : size, updated);
+                new ObjectRef(blob.getBucket(), blob.getName(), blob.getGeneration()),
+                size == null ? 0 : size,
+                updated);
     }
 }

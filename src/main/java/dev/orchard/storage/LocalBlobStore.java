@@ -142,7 +142,10 @@ public final class LocalBlobStore implements BlobStore {
         List<StoredObject> objects = new ArrayList<>();
         try (Stream<Path> files = Files.walk(start)) {
             files.forEach(file -> {
-                String name = bucketDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                String name = bucketDir
+                        .relativize(file)
+                        .toString()
+                        .replace(file.getFileSystem().getSeparator(), "/");
                 if (!name.startsWith(prefix) || name.isEmpty()) {
                     return;
                 }
@@ -176,7 +179,8 @@ public final class LocalBlobStore implements BlobStore {
         });
     }
 
-    private static void check(String bucket, String name, WritePrecondition precondition, Optional<StoredObject> current) {
+    private static void check(
+            String bucket, String name, WritePrecondition precondition, Optional<StoredObject> current) {
         boolean ok = true;
         if (precondition instanceof WritePrecondition.DoesNotExist) {
             ok = current.isEmpty();
@@ -201,7 +205,9 @@ public final class LocalBlobStore implements BlobStore {
     private static StoredObject describe(String bucket, String name, BasicFileAttributes attributes) {
         long generation = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
         return new StoredObject(
-                new ObjectRef(bucket, name, generation), attributes.size(), attributes.lastModifiedTime().toInstant());
+                new ObjectRef(bucket, name, generation),
+                attributes.size(),
+                attributes.lastModifiedTime().toInstant());
     }
 
     private static long generationOf(Path path) throws IOException {

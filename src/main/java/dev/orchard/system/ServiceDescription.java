@@ -20,25 +20,43 @@ class ServiceDescription {
         this.specs = specs;
     }
 
-    record Description(String service, String description, List<String> models, List<Map<String, String>> jobs,
+    record Description(
+            String service,
+            String description,
+            List<String> models,
+            List<Map<String, String>> jobs,
             Map<String, String> endpoints) {}
 
     @GetMapping("/")
     Description describe() {
-        return new Description("orchard",
+        return new Description(
+                "orchard",
                 "Event-driven image classification worker: uploads are scored by the champion model, results land "
                         + "next to them; models are versioned in the registry.",
                 registry.models(),
                 specs.all().stream().map(ServiceDescription::job).toList(),
-                Map.of("classify", "POST /v1/models/{name}:classify (multipart 'image')",
-                        "model status", "GET /v1/models/{name}",
-                        "liveness", "GET /actuator/health/liveness",
-                        "readiness", "GET /actuator/health/readiness"));
+                Map.of(
+                        "classify",
+                        "POST /v1/models/{name}:classify (multipart 'image')",
+                        "model status",
+                        "GET /v1/models/{name}",
+                        "liveness",
+                        "GET /actuator/health/liveness",
+                        "readiness",
+                        "GET /actuator/health/readiness"));
     }
 
     private static Map<String, String> job(JobSpec spec) {
-        return Map.of("name", spec.name(), "kind", spec.kind().name().toLowerCase(java.util.Locale.ROOT),
-                "watches", "gs://" + spec.storage().bucket() + "/" + spec.storage().prefix(),
-                "model", spec.model().toString(), "output", spec.output());
+        return Map.of(
+                "name",
+                spec.name(),
+                "kind",
+                spec.kind().name().toLowerCase(java.util.Locale.ROOT),
+                "watches",
+                "gs://" + spec.storage().bucket() + "/" + spec.storage().prefix(),
+                "model",
+                spec.model().toString(),
+                "output",
+                spec.output());
     }
 }

@@ -38,8 +38,11 @@ class StaleExecutionRecovery implements ApplicationRunner {
         for (String jobName : jobRepository.getJobNames()) {
             for (JobExecution stale : jobRepository.findRunningJobExecutions(jobName)) {
                 jobOperator.recover(stale);
-                log.warn("recovered job execution {} of {} ({}) left running by a stopped worker; it will be restarted",
-                        stale.getId(), jobName, stale.getJobParameters());
+                log.warn(
+                        "recovered job execution {} of {} ({}) left running by a stopped worker; it will be restarted",
+                        stale.getId(),
+                        jobName,
+                        stale.getJobParameters());
             }
         }
     }

@@ -20,19 +20,33 @@ final class ModelReport {
 
     private ModelReport() {}
 
-    static String markdown(String name, String trainer, String dataset, int trainSize, int skipped, List<String> labels,
-            Metrics m) {
+    static String markdown(
+            String name, String trainer, String dataset, int trainSize, int skipped, List<String> labels, Metrics m) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(name).append(" — training report\n\n");
         md.append("- trainer: `").append(trainer).append("`\n");
-        md.append("- dataset: `").append(dataset).append("` (").append(trainSize).append(" training images, ")
-                .append(m.holdoutSize()).append(" holdout, ").append(skipped).append(" unreadable skipped)\n");
-        md.append(String.format(Locale.ROOT, "- accuracy: **%.4f**, macro-F1: **%.4f**%n%n", m.accuracy(), m.macroF1()));
+        md.append("- dataset: `")
+                .append(dataset)
+                .append("` (")
+                .append(trainSize)
+                .append(" training images, ")
+                .append(m.holdoutSize())
+                .append(" holdout, ")
+                .append(skipped)
+                .append(" unreadable skipped)\n");
+        md.append(
+                String.format(Locale.ROOT, "- accuracy: **%.4f**, macro-F1: **%.4f**%n%n", m.accuracy(), m.macroF1()));
         md.append("| label | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
         for (Map.Entry<String, ClassMetrics> e : m.perClass().entrySet()) {
             ClassMetrics c = e.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %d |%n", e.getKey(), c.precision(),
-                    c.recall(), c.f1(), c.support()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.3f | %.3f | %.3f | %d |%n",
+                    e.getKey(),
+                    c.precision(),
+                    c.recall(),
+                    c.f1(),
+                    c.support()));
         }
         md.append("\n![confusion matrix](confusion.png)\n\nRows: actual label; columns: predicted label.\n");
         return md.toString();
@@ -68,7 +82,8 @@ final class ModelReport {
                     g.setColor(new Color(1f - 0.8f * intensity, 1f - 0.5f * intensity, 1f));
                     g.fillRect(margin + p * cell, margin + a * cell, cell - 1, cell - 1);
                     g.setColor(intensity > 0.6f ? Color.WHITE : Color.BLACK);
-                    g.drawString(Integer.toString(confusion[a][p]), margin + p * cell + 6, margin + a * cell + cell / 2 + 4);
+                    g.drawString(
+                            Integer.toString(confusion[a][p]), margin + p * cell + 6, margin + a * cell + cell / 2 + 4);
                 }
             }
         } finally {

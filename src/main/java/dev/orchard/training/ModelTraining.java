@@ -45,7 +45,8 @@ public final class ModelTraining {
     public ModelManifest trainAndRegister(Request request, String actor) {
         Trainer trainer = trainers.get(request.trainer());
         if (trainer == null) {
-            throw new IllegalArgumentException("unknown trainer '" + request.trainer() + "'; known: " + trainers.keySet());
+            throw new IllegalArgumentException(
+                    "unknown trainer '" + request.trainer() + "'; known: " + trainers.keySet());
         }
         long started = System.nanoTime();
         DatasetSnapshot snapshot = DatasetSnapshot.of(store, request.bucket(), request.prefix());
@@ -54,8 +55,14 @@ public final class ModelTraining {
             throw new IllegalArgumentException(snapshot.uri() + " has " + labels.size()
                     + " label folder(s); training needs at least two (<prefix><label>/<image>)");
         }
-        log.info("training {} with {} on {} ({} images, {} labels, fingerprint {})", request.model(), trainer.type(),
-                snapshot.uri(), snapshot.objects().size(), labels.size(), snapshot.fingerprint().substring(0, 12));
+        log.info(
+                "training {} with {} on {} ({} images, {} labels, fingerprint {})",
+                request.model(),
+                trainer.type(),
+                snapshot.uri(),
+                snapshot.objects().size(),
+                labels.size(),
+                snapshot.fingerprint().substring(0, 12));
         ModelInput input = trainer.input(request.params());
         Split split = decode(snapshot, labels, input);
         if (split.train().size() == 0 || split.holdout().size() == 0) {
@@ -64,17 +71,37 @@ public final class ModelTraining {
         TrainedModel trained = trainer.train(split.train(), request.params());
         try (Classifier classifier = trained.classifier()) {
             ModelManifest.Metrics metrics = evaluate(classifier, split.holdout());
-            log.info("trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)", request.model(),
-                    (System.nanoTime() - started) / 1_000_000, metrics.accuracy(), metrics.macroF1(), metrics.holdoutSize());
+            log.info(
+                    "trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)",
+                    request.model(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    metrics.accuracy(),
+                    metrics.macroF1(),
+                    metrics.holdoutSize());
             Map<String, byte[]> artifacts = new HashMap<>(trained.artifacts());
-            artifacts.put("report.md", ModelReport.markdown(request.model(), trainer.type(), snapshot.uri(),
-                            split.train().size(), split.skipped(), labels, metrics)
-                    .getBytes(StandardCharsets.UTF_8));
+            artifacts.put(
+                    "report.md",
+                    ModelReport.markdown(
+                                    request.model(),
+                                    trainer.type(),
+                                    snapshot.uri(),
+                                    split.train().size(),
+                                    split.skipped(),
+                                    labels,
+                                    metrics)
+                            .getBytes(StandardCharsets.UTF_8));
             artifacts.put("confusion.png", ModelReport.confusionPng(labels, metrics.confusion()));
-            ModelDraft draft = new ModelDraft(request.model(), trained.kind(), input, trained.output(), labels, metrics,
+            ModelDraft draft = new ModelDraft(
+                    request.model(),
+                    trained.kind(),
+                    input,
+                    trained.output(),
+                    labels,
+                    metrics,
                     new ModelManifest.Dataset(snapshot.uri(), snapshot.objects().size(), snapshot.fingerprint()),
                     new ModelManifest.Trainer(trainer.type(), request.params() == null ? Map.of() : request.params()),
-                    trained.provenance(), artifacts);
+                    trained.provenance(),
+                    artifacts);
             return registry.register(draft, actor);
         }
     }
@@ -105,8 +132,16 @@ public final class ModelTraining {
             }
         }
         return new Split(
-                new TrainingSet(labels, input, trainX, trainY.stream().mapToInt(Integer::intValue).toArray()),
-                new TrainingSet(labels, input, holdX, holdY.stream().mapToInt(Integer::intValue).toArray()),
+                new TrainingSet(
+                        labels,
+                        input,
+                        trainX,
+                        trainY.stream().mapToInt(Integer::intValue).toArray()),
+                new TrainingSet(
+                        labels,
+                        input,
+                        holdX,
+                        holdY.stream().mapToInt(Integer::intValue).toArray()),
                 skipped);
     }
 
@@ -118,7 +153,8 @@ public final class ModelTraining {
             float[][] rows = holdout.features().subList(start, end).toArray(new float[0][]);
             List<Prediction> predictions = classifier.classify(rows, 1);
             for (int i = 0; i < predictions.size(); i++) {
-                predicted[start + i] = holdout.labels().indexOf(predictions.get(i).label());
+                predicted[start + i] =
+                        holdout.labels().indexOf(predictions.get(i).label());
             }
         }
         return Evaluation.of(holdout.labels(), holdout.targets(), predicted);

@@ -45,8 +45,13 @@ class SampleModelBootstrap implements ApplicationRunner {
     private final ModelTraining training;
     private final ChampionModels champions;
 
-    SampleModelBootstrap(BootstrapProperties properties, StorageProperties storage, BlobStore store,
-            ModelRegistry registry, ModelTraining training, ChampionModels champions) {
+    SampleModelBootstrap(
+            BootstrapProperties properties,
+            StorageProperties storage,
+            BlobStore store,
+            ModelRegistry registry,
+            ModelTraining training,
+            ChampionModels champions) {
         this.properties = properties;
         this.storage = storage;
         this.store = store;
@@ -65,22 +70,33 @@ class SampleModelBootstrap implements ApplicationRunner {
         String bucket = storage.bucket();
         if (DatasetSnapshot.of(store, bucket, properties.prefix()).objects().isEmpty()) {
             int copied = seedSampleDataset(bucket);
-            log.info("seeded gs://{}/{} with {} bundled Fashion-MNIST images (MIT licence)", bucket, properties.prefix(),
+            log.info(
+                    "seeded gs://{}/{} with {} bundled Fashion-MNIST images (MIT licence)",
+                    bucket,
+                    properties.prefix(),
                     copied);
         }
         ModelManifest manifest = training.trainAndRegister(
-                new ModelTraining.Request(properties.model(), bucket, properties.prefix(), properties.trainer(),
-                        properties.params()),
+                new ModelTraining.Request(
+                        properties.model(), bucket, properties.prefix(), properties.trainer(), properties.params()),
                 "bootstrap");
         try {
-            registry.promote(properties.model(), manifest.version(), Optional.empty(), "bootstrap",
+            registry.promote(
+                    properties.model(),
+                    manifest.version(),
+                    Optional.empty(),
+                    "bootstrap",
                     "first model: trained on the sample dataset at first start");
         } catch (PreconditionFailedException anotherReplicaWon) {
-            log.info("another worker promoted a first champion of '{}' meanwhile; version {} stays unpromoted",
-                    properties.model(), manifest.version());
+            log.info(
+                    "another worker promoted a first champion of '{}' meanwhile; version {} stays unpromoted",
+                    properties.model(),
+                    manifest.version());
         }
         champions.refresh(properties.model());
-        log.info("model '{}' version {} is champion; drop images into uploads/ to score them", properties.model(),
+        log.info(
+                "model '{}' version {} is champion; drop images into uploads/ to score them",
+                properties.model(),
                 manifest.version());
     }
 

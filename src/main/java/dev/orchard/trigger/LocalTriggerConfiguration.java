@@ -14,14 +14,19 @@ import org.springframework.context.annotation.Configuration;
 
 /** Starts the directory watcher once start-up (including the sample-model bootstrap) is done. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("'${orchard.storage.adapter:local}'.equalsIgnoreCase('local') and ${orchard.trigger.local.enabled:true}")
+@ConditionalOnExpression(
+        "'${orchard.storage.adapter:local}'.equalsIgnoreCase('local') and ${orchard.trigger.local.enabled:true}")
 class LocalTriggerConfiguration {
 
     @Bean(destroyMethod = "stop")
-    UploadDirectoryWatcher uploadDirectoryWatcher(BlobStore store, JobSpecs specs, JobDispatcher dispatcher,
-            LocalTriggerProperties properties, ObjectProvider<Clock> clock) {
-        return new UploadDirectoryWatcher((LocalBlobStore) store, specs, dispatcher, properties,
-                clock.getIfAvailable(Clock::systemUTC));
+    UploadDirectoryWatcher uploadDirectoryWatcher(
+            BlobStore store,
+            JobSpecs specs,
+            JobDispatcher dispatcher,
+            LocalTriggerProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new UploadDirectoryWatcher(
+                (LocalBlobStore) store, specs, dispatcher, properties, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

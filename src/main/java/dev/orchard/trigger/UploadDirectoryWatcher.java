@@ -54,8 +54,12 @@ public final class UploadDirectoryWatcher implements Runnable {
 
     private record Retry(long generation, int failures, Instant notBefore) {}
 
-    public UploadDirectoryWatcher(LocalBlobStore store, JobSpecs specs, JobDispatcher dispatcher,
-            LocalTriggerProperties properties, Clock clock) {
+    public UploadDirectoryWatcher(
+            LocalBlobStore store,
+            JobSpecs specs,
+            JobDispatcher dispatcher,
+            LocalTriggerProperties properties,
+            Clock clock) {
         this.store = store;
         this.specs = specs;
         this.dispatcher = dispatcher;
@@ -71,8 +75,13 @@ public final class UploadDirectoryWatcher implements Runnable {
         thread = new Thread(this, "orchard-upload-watcher");
         thread.setDaemon(true);
         thread.start();
-        specs.all().forEach(s -> log.info("watching {} for uploads to score with {} (spec {})",
-                store.bucketDirectory(s.storage().bucket()).resolve(s.storage().prefix()), s.model(), s.name()));
+        specs.all()
+                .forEach(s -> log.info(
+                        "watching {} for uploads to score with {} (spec {})",
+                        store.bucketDirectory(s.storage().bucket())
+                                .resolve(s.storage().prefix()),
+                        s.model(),
+                        s.name()));
     }
 
     public synchronized void stop() {
@@ -137,7 +146,9 @@ public final class UploadDirectoryWatcher implements Runnable {
             return;
         }
         Retry retry = retries.get(key);
-        if (retry != null && retry.generation() == ref.generation() && retry.notBefore().isAfter(now)) {
+        if (retry != null
+                && retry.generation() == ref.generation()
+                && retry.notBefore().isAfter(now)) {
             return;
         }
         if (!inFlight.add(ref)) {

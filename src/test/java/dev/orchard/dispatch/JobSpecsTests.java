@@ -16,7 +16,8 @@ class JobSpecsTests {
 
     MockEnvironment env = new MockEnvironment().withProperty("orchard.storage.bucket", "photos");
 
-    static final String VALID = """
+    static final String VALID =
+            """
             name: score-uploads
             kind: score
             trigger:
@@ -34,7 +35,8 @@ class JobSpecsTests {
 
     @Test
     void loadsTheRepositorysOwnSpecs() {
-        JobSpecs specs = JobSpecs.load(Path.of("jobs"), new MockEnvironment().withProperty("orchard.storage.bucket", "local"));
+        JobSpecs specs =
+                JobSpecs.load(Path.of("jobs"), new MockEnvironment().withProperty("orchard.storage.bucket", "local"));
         assertThat(specs.all()).extracting(JobSpec::name).contains("score-uploads");
         assertThat(specs.scoreSpecFor("local", "uploads/a/b.JPG")).isPresent();
     }
@@ -60,14 +62,16 @@ class JobSpecsTests {
 
     @Test
     void holdsSeveralSpecsPerFile() throws Exception {
-        JobSpecs specs = load(VALID + "---\n" + VALID.replace("score-uploads", "second").replace("uploads/", "inbox/"));
+        JobSpecs specs =
+                load(VALID + "---\n" + VALID.replace("score-uploads", "second").replace("uploads/", "inbox/"));
         assertThat(specs.all()).extracting(JobSpec::name).containsExactly("score-uploads", "second");
     }
 
     @Test
     void badSpecsNameTheFileAndTheField() {
         assertInvalid(VALID.replace("kind: score", "kind: scroe"), "kind", "must be 'score'");
-        assertInvalid(VALID.replace("prefix: uploads/", "prefix: uploads"), "trigger.storage.prefix", "must end with '/'");
+        assertInvalid(
+                VALID.replace("prefix: uploads/", "prefix: uploads"), "trigger.storage.prefix", "must end with '/'");
         assertInvalid(VALID.replace("model: fruit@champion", "model: Fruit!"), "model", "model name");
         assertInvalid(VALID.replace("output: predictions/", "output: uploads/results/"), "output", "overlaps");
         assertInvalid(VALID.replace("output: predictions/", "output: predictions/\ntopk: 3"), "topk", "Unrecognized");
@@ -93,13 +97,11 @@ class JobSpecsTests {
     }
 
     private void assertInvalid(String yaml, String field, String message) {
-        assertThatThrownBy(() -> load(yaml))
-                .as(yaml)
-                .isInstanceOfSatisfying(InvalidJobSpecException.class, e -> {
-                    assertThat(e.getMessage()).contains("spec.yaml").contains(message);
-                    if (field != null) {
-                        assertThat(e.field()).isEqualTo(field);
-                    }
-                });
+        assertThatThrownBy(() -> load(yaml)).as(yaml).isInstanceOfSatisfying(InvalidJobSpecException.class, e -> {
+            assertThat(e.getMessage()).contains("spec.yaml").contains(message);
+            if (field != null) {
+                assertThat(e.field()).isEqualTo(field);
+            }
+        });
     }
 }

@@ -55,7 +55,8 @@ class ImageDecoderTests {
     void refusesTooManyBytesBeforeLookingAtThem() {
         byte[] big = new byte[(int) DataSize.ofKilobytes(513).toBytes()];
         assertThatThrownBy(() -> decoder.decode(big, GRAY_28))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.TOO_LARGE));
     }
 
     @Test
@@ -76,9 +77,11 @@ class ImageDecoderTests {
     @Test
     void refusesThingsThatAreNotImages() {
         assertThatThrownBy(() -> decoder.decode("hello, world".getBytes(), GRAY_28))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_IMAGE));
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.NOT_AN_IMAGE));
         assertThatThrownBy(() -> decoder.decode(new byte[0], GRAY_28))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_IMAGE));
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.NOT_AN_IMAGE));
     }
 
     @Test
@@ -86,7 +89,8 @@ class ImageDecoderTests {
         byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
         byte[] truncated = Arrays.copyOf(png, 60);
         assertThatThrownBy(() -> decoder.decode(truncated, GRAY_28))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.CORRUPT));
         byte[] jpeg = TestImages.encoded("jpg", 64, 64, BufferedImage.TYPE_INT_RGB);
         byte[] garbage = Arrays.copyOf(jpeg, jpeg.length);
         Arrays.fill(garbage, 20, garbage.length, (byte) 0x55);
@@ -106,7 +110,8 @@ class ImageDecoderTests {
         assertThat(ExifOrientation.of(jpeg)).isEqualTo(6);
         assertThat(upright.getWidth()).isEqualTo(20);
         assertThat(upright.getHeight()).isEqualTo(60);
-        assertThat(ExifOrientation.of(TestImages.encoded("jpg", 8, 8, BufferedImage.TYPE_INT_RGB))).isEqualTo(1);
+        assertThat(ExifOrientation.of(TestImages.encoded("jpg", 8, 8, BufferedImage.TYPE_INT_RGB)))
+                .isEqualTo(1);
     }
 
     @Test

@@ -26,12 +26,16 @@ class TensorFlowClassifierTests {
     @Test
     void classifiesABatchThroughTheServingSignature() throws Exception {
         // given
-        try (Classifier model = TensorFlowClassifier.load(brightnessModel(true), INPUT, List.of("dark", "bright"), false)) {
+        try (Classifier model =
+                TensorFlowClassifier.load(brightnessModel(true), INPUT, List.of("dark", "bright"), false)) {
             // when
-            List<Prediction> predictions = model.classify(new float[][] {{0, 0, 0, 0}, {1, 1, 1, 1}, {.5f, .5f, .5f, .5f}}, 2);
+            List<Prediction> predictions =
+                    model.classify(new float[][] {{0, 0, 0, 0}, {1, 1, 1, 1}, {.5f, .5f, .5f, .5f}}, 2);
 
             // then
-            assertThat(predictions).extracting(Prediction::label).containsExactly("dark", "bright", "bright"); // a tie ranks by label name
+            assertThat(predictions)
+                    .extracting(Prediction::label)
+                    .containsExactly("dark", "bright", "bright"); // a tie ranks by label name
             assertThat(predictions.get(0).confidence()).isGreaterThan(0.99);
             assertThat(predictions.get(2).confidence()).isCloseTo(0.5, within(1e-4));
             assertThat(predictions.get(1).top()).hasSize(2);
@@ -40,7 +44,8 @@ class TensorFlowClassifierTests {
 
     @Test
     void appliesSoftmaxToLogitsWhenTheManifestSaysSo() throws Exception {
-        try (Classifier model = TensorFlowClassifier.load(brightnessModel(false), INPUT, List.of("dark", "bright"), true)) {
+        try (Classifier model =
+                TensorFlowClassifier.load(brightnessModel(false), INPUT, List.of("dark", "bright"), true)) {
             float[] probabilities = model.predict(new float[][] {{1, 1, 1, 1}})[0];
             assertThat(probabilities[0] + probabilities[1]).isCloseTo(1f, within(1e-5f));
             assertThat(probabilities[1]).isGreaterThan(0.99f);
@@ -50,7 +55,8 @@ class TensorFlowClassifierTests {
     @Test
     void refusesAManifestThatDisagreesWithTheSignature() throws Exception {
         Path model = brightnessModel(true);
-        assertThatThrownBy(() -> TensorFlowClassifier.load(model, new ModelInput(3, 3, 1, null), List.of("a", "b"), false))
+        assertThatThrownBy(
+                        () -> TensorFlowClassifier.load(model, new ModelInput(3, 3, 1, null), List.of("a", "b"), false))
                 .hasMessageContaining("does not match");
         assertThatThrownBy(() -> TensorFlowClassifier.load(model, INPUT, List.of("a", "b", "c"), false))
                 .hasMessageContaining("one score per label");
@@ -58,7 +64,8 @@ class TensorFlowClassifierTests {
 
     @Test
     void refusesRowsOfTheWrongLength() throws Exception {
-        try (Classifier model = TensorFlowClassifier.load(brightnessModel(true), INPUT, List.of("dark", "bright"), false)) {
+        try (Classifier model =
+                TensorFlowClassifier.load(brightnessModel(true), INPUT, List.of("dark", "bright"), false)) {
             assertThatThrownBy(() -> model.predict(new float[][] {{1, 1, 1}}))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("2x2x1 = 4");

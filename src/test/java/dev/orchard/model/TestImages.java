@@ -42,8 +42,14 @@ public final class TestImages {
     public static byte[] pngHeaderClaiming(int width, int height) {
         ByteBuffer out = ByteBuffer.allocate(8 + 25 + 12 + 12 + 12);
         out.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         chunk(out, "IDAT", new byte[0]);
         chunk(out, "IEND", new byte[0]);
@@ -54,14 +60,24 @@ public final class TestImages {
     public static byte[] jpegWithOrientation(int width, int height, int orientation) {
         byte[] jpeg = encoded("jpg", width, height, BufferedImage.TYPE_INT_RGB);
         ByteBuffer tiff = ByteBuffer.allocate(26);
-        tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8).putShort((short) 1)
-                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+        tiff.put(new byte[] {'M', 'M', 0, 42})
+                .putInt(8)
+                .putShort((short) 1)
+                .putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0)
                 .putInt(0);
         byte[] exifHeader = {'E', 'x', 'i', 'f', 0, 0};
         int length = 2 + exifHeader.length + tiff.capacity();
         ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + length);
         out.put(jpeg, 0, 2); // SOI
-        out.put((byte) 0xFF).put((byte) 0xE1).putShort((short) length).put(exifHeader).put(tiff.array());
+        out.put((byte) 0xFF)
+                .put((byte) 0xE1)
+                .putShort((short) length)
+                .put(exifHeader)
+                .put(tiff.array());
         out.put(jpeg, 2, jpeg.length - 2);
         return out.array();
     }

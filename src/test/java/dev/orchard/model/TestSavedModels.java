@@ -23,7 +23,8 @@ public final class TestSavedModels {
 
     public static void linear(Path directory, ModelInput input, float[][] weights, float[] bias, boolean softmax)
             throws IOException {
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> image = tf.withName("image")
                     .placeholder(

@@ -33,12 +33,21 @@ class ModelRegistryTests {
     @BeforeEach
     void setUp() {
         store = new LocalBlobStore(root, Clock.systemUTC());
-        registry = new ModelRegistry(store, "models-bucket", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+        registry =
+                new ModelRegistry(store, "models-bucket", JsonMapper.builder().build(), Clock.systemUTC(), "test");
     }
 
     ModelDraft draft(String content) {
-        return new ModelDraft("fruit", ModelManifest.Kind.TRIBUO, new ModelInput(8, 8, 1, ModelInput.Scaling.UNIT),
-                ModelManifest.Output.PROBABILITIES, List.of("apple", "pear"), null, null, null, null,
+        return new ModelDraft(
+                "fruit",
+                ModelManifest.Kind.TRIBUO,
+                new ModelInput(8, 8, 1, ModelInput.Scaling.UNIT),
+                ModelManifest.Output.PROBABILITIES,
+                List.of("apple", "pear"),
+                null,
+                null,
+                null,
+                null,
                 Map.of("model/model.pb", content.getBytes(UTF_8)));
     }
 
@@ -52,7 +61,9 @@ class ModelRegistryTests {
         assertThat(first.version()).isEqualTo(1);
         assertThat(second.version()).isEqualTo(2);
         assertThat(second.artifacts()).containsEntry("model/model.pb", Sha256.hex("two".getBytes(UTF_8)));
-        assertThat(registry.versions("fruit")).extracting(ModelManifest::version).containsExactly(1, 2);
+        assertThat(registry.versions("fruit"))
+                .extracting(ModelManifest::version)
+                .containsExactly(1, 2);
         assertThat(registry.models()).containsExactly("fruit");
         assertThat(registry.manifest("fruit", 3)).isEmpty();
     }
@@ -63,7 +74,8 @@ class ModelRegistryTests {
         List<Future<Integer>> versions = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String content = "model-" + i;
-            versions.add(pool.submit(() -> registry.register(draft(content), "test").version()));
+            versions.add(
+                    pool.submit(() -> registry.register(draft(content), "test").version()));
         }
         List<Integer> assigned = new ArrayList<>();
         for (Future<Integer> v : versions) {
@@ -92,7 +104,11 @@ class ModelRegistryTests {
                 .isInstanceOf(PreconditionFailedException.class);
         assertThatThrownBy(() -> registry.promote("fruit", 9, Optional.of(second), "erin", "no such version"))
                 .isInstanceOf(ModelNotFoundException.class);
-        String audit = new String(store.get("models-bucket", "models/fruit/audit.jsonl").orElseThrow().content(), UTF_8);
+        String audit = new String(
+                store.get("models-bucket", "models/fruit/audit.jsonl")
+                        .orElseThrow()
+                        .content(),
+                UTF_8);
         assertThat(audit.lines()).hasSize(4).anySatisfy(line -> assertThat(line).contains("\"by\":\"bob\""));
     }
 

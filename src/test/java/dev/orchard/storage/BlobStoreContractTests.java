@@ -58,7 +58,8 @@ abstract class BlobStoreContractTests {
         // then
         assertThat(second.generation()).isGreaterThan(first.generation());
         assertThat(store().get(first)).isEmpty();
-        assertThat(new String(store().get(second).orElseThrow().content(), UTF_8)).isEqualTo("2");
+        assertThat(new String(store().get(second).orElseThrow().content(), UTF_8))
+                .isEqualTo("2");
     }
 
     @Test
@@ -81,7 +82,10 @@ abstract class BlobStoreContractTests {
 
         // when
         ObjectRef swapped = store().put(
-                        BUCKET, "alias.json", "v2".getBytes(UTF_8), WritePrecondition.generationMatch(current.generation()));
+                        BUCKET,
+                        "alias.json",
+                        "v2".getBytes(UTF_8),
+                        WritePrecondition.generationMatch(current.generation()));
 
         // then
         assertThat(swapped.generation()).isGreaterThan(current.generation());
@@ -118,7 +122,11 @@ abstract class BlobStoreContractTests {
             attempts.add(pool.submit(() -> {
                 go.await();
                 try {
-                    store().put(BUCKET, "race.json", value.getBytes(UTF_8), WritePrecondition.generationMatch(start.generation()));
+                    store().put(
+                                    BUCKET,
+                                    "race.json",
+                                    value.getBytes(UTF_8),
+                                    WritePrecondition.generationMatch(start.generation()));
                     return true;
                 } catch (PreconditionFailedException lost) {
                     return false;
@@ -145,9 +153,8 @@ abstract class BlobStoreContractTests {
         store().put(BUCKET, "listing.txt", new byte[4], WritePrecondition.none());
 
         // when
-        List<String> names = store().list(BUCKET, "list/").stream()
-                .map(o -> o.ref().name())
-                .toList();
+        List<String> names =
+                store().list(BUCKET, "list/").stream().map(o -> o.ref().name()).toList();
 
         // then
         assertThat(names).containsExactly("list/a.txt", "list/b.txt", "list/sub/c.txt");

@@ -48,7 +48,8 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
         var listed = store.list(BUCKET, "uploads/");
 
         // then
-        assertThat(listed).singleElement().satisfies(o -> assertThat(o.ref().generation()).isPositive());
+        assertThat(listed).singleElement().satisfies(o -> assertThat(o.ref().generation())
+                .isPositive());
         assertThat(store.get(listed.get(0).ref())).isPresent();
     }
 }

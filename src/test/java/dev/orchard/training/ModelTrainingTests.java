@@ -49,7 +49,8 @@ class ModelTrainingTests {
     void trainsEvaluatesRegistersAndLoadsAVerifiedModel() throws Exception {
         // when
         ModelManifest manifest = training.trainAndRegister(
-                new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("maxDepth", 10)), "test");
+                new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("maxDepth", 10)),
+                "test");
 
         // then: the manifest describes the model and its data
         assertThat(manifest.version()).isEqualTo(1);
@@ -83,10 +84,16 @@ class ModelTrainingTests {
         DatasetSnapshot second = DatasetSnapshot.of(store, BUCKET, "training/");
         assertThat(second.fingerprint()).isEqualTo(first.fingerprint());
         assertThat(first.objects().stream().filter(DatasetSnapshot::isHoldout).toList())
-                .isEqualTo(second.objects().stream().filter(DatasetSnapshot::isHoldout).toList());
+                .isEqualTo(second.objects().stream()
+                        .filter(DatasetSnapshot::isHoldout)
+                        .toList());
 
         // an overwrite is new data
-        store.put(BUCKET, first.objects().get(0).ref().name(), read(SampleDataset.images().get(5)), WritePrecondition.none());
+        store.put(
+                BUCKET,
+                first.objects().get(0).ref().name(),
+                read(SampleDataset.images().get(5)),
+                WritePrecondition.none());
         assertThat(DatasetSnapshot.of(store, BUCKET, "training/").fingerprint()).isNotEqualTo(first.fingerprint());
     }
 
@@ -94,7 +101,8 @@ class ModelTrainingTests {
     void aTamperedArtifactIsRefused() {
         // given
         ModelManifest manifest = training.trainAndRegister(
-                new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("maxDepth", 4)), "test");
+                new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("maxDepth", 4)),
+                "test");
         store.put(BUCKET, "models/fashion/versions/1/model/model.pb", new byte[] {1, 2, 3}, WritePrecondition.none());
 
         // when / then
@@ -110,7 +118,8 @@ class ModelTrainingTests {
                         new ModelTraining.Request("fashion", BUCKET, "training/", "nope", Map.of()), "test"))
                 .hasMessageContaining("unknown trainer 'nope'");
         assertThatThrownBy(() -> training.trainAndRegister(
-                        new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("depth", 3)), "test"))
+                        new ModelTraining.Request("fashion", BUCKET, "training/", "tribuo-cart", Map.of("depth", 3)),
+                        "test"))
                 .hasMessageContaining("unknown parameter 'depth'");
     }
 

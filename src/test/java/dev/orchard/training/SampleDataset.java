@@ -27,7 +27,10 @@ public final class SampleDataset {
 
     /** The first {@code n} images of {@code label}. */
     public static List<Path> images(String label, int n) {
-        return images().stream().filter(p -> p.getParent().getFileName().toString().equals(label)).limit(n).toList();
+        return images().stream()
+                .filter(p -> p.getParent().getFileName().toString().equals(label))
+                .limit(n)
+                .toList();
     }
 
     /** Copies {@code perLabel} images of every label to {@code prefix<label>/}. */
@@ -35,7 +38,10 @@ public final class SampleDataset {
         try (Stream<Path> labels = Files.list(ROOT)) {
             for (Path label : labels.filter(Files::isDirectory).sorted().toList()) {
                 for (Path image : images(label.getFileName().toString(), perLabel)) {
-                    store.put(bucket, prefix + label.getFileName() + "/" + image.getFileName(), Files.readAllBytes(image),
+                    store.put(
+                            bucket,
+                            prefix + label.getFileName() + "/" + image.getFileName(),
+                            Files.readAllBytes(image),
                             WritePrecondition.none());
                 }
             }
