@@ -25,9 +25,21 @@ class ImageDecoderTests {
             assertThat(tensor[0]).as(format).isCloseTo(0f, within(0.05f)); // black corner
             assertThat(tensor[14 * 28 + 14 - 28 * 4]).as(format).isGreaterThan(0.8f); // inside the white bar
         }
-        assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp").hasNext())
-                .as("a pure-Java WebP decoder is installed")
-                .isTrue();
+    }
+
+    @Test
+    void decodesWebpAndCmykJpeg() throws Exception {
+        for (String fixture : new String[] {"gradient.webp", "gradient-lossless.webp", "cmyk.jpg"}) {
+            byte[] bytes = getClass().getResourceAsStream("/images/" + fixture).readAllBytes();
+            float[] tensor = decoder.decode(bytes, new ModelInput(64, 96, 3, ModelInput.Scaling.UNIT));
+            // top-left is red, the white bar is white, bottom-right is blue
+            assertThat(tensor[0]).as(fixture + " red").isGreaterThan(0.7f);
+            assertThat(tensor[2]).as(fixture + " blue at red corner").isLessThan(0.3f);
+            int bar = (20 * 96 + 48) * 3;
+            assertThat(tensor[bar + 1]).as(fixture + " white bar").isGreaterThan(0.8f);
+            int last = tensor.length - 3;
+            assertThat(tensor[last + 2]).as(fixture + " blue").isGreaterThan(0.7f);
+        }
     }
 
     @Test

@@ -1,0 +1,143 @@
+package dev.orchard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orchard.model.ModelInput;
+import dev.orchard.model.TestSavedModels;
+import dev.orchard.storage.LocalBlobStore;
+import dev.orchard.storage.WritePrecondition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/** TensorFlow SavedModels registered, verified, loaded and swapped through the registry. */
+class ChampionModelsTests {
+
+    static final ModelInput INPUT = new ModelInput(2, 2, 1, ModelInput.Scaling.UNIT);
+    static final float[][] BRIGHT = {{1, 1, 1, 1}};
+
+    @TempDir
+    Path root;
+
+    LocalBlobStore store;
+    ModelRegistry registry;
+    ChampionModels champions;
+
+    @BeforeEach
+    void setUp() {
+        store = new LocalBlobStore(root.resolve("data"), Clock.systemUTC());
+        registry = new ModelRegistry(store, "models", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+        champions = new ChampionModels(
+                registry, new ModelLoader(registry, root.resolve("work")), Duration.ZERO, Clock.systemUTC());
+    }
+
+    /** Registers a SavedModel that answers "bright" (or the opposite when {@code inverted}). */
+    int registerSavedModel(boolean inverted) throws IOException {
+        Path dir = Files.createTempDirectory(root, "savedmodel");
+        float sign = inverted ? -1 : 1;
+        float[][] weights = {{-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}
+        };
+        TestSavedModels.linear(dir.resolve("export"), INPUT, weights, new float[] {8 * sign, -8 * sign}, true);
+        Map<String, byte[]> artifacts = new HashMap<>();
+        try (Stream<Path> files = Files.walk(dir.resolve("export"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String relative =
+                        dir.resolve("export").relativize(file).toString().replace('\\', '/');
+                artifacts.put("model/" + relative, Files.readAllBytes(file));
+            }
+        }
+        ModelDraft draft = new ModelDraft(
+                "lamp",
+                ModelManifest.Kind.TENSORFLOW,
+                INPUT,
+                ModelManifest.Output.PROBABILITIES,
+                List.of("dark", "bright"),
+                null,
+                null,
+                null,
+                null,
+                artifacts);
+        return registry.register(draft, "test").version();
+    }
+
+    @Test
+    void servesTheChampionAndSwapsWithoutClosingModelsInUse() throws Exception {
+        // given
+        int v1 = registerSavedModel(false);
+        int v2 = registerSavedModel(true);
+        Alias alias = registry.promote("lamp", v1, Optional.empty(), "test", "first");
+        LoadedModel.Lease old = champions.lease("lamp");
+        assertThat(old.manifest().version()).isEqualTo(v1);
+        assertThat(old.classifier().classify(BRIGHT, 1).get(0).label()).isEqualTo("bright");
+
+        // when
+        registry.promote("lamp", v2, Optional.of(alias), "test", "second");
+
+        // then: new leases get v2, the old lease still works until it is closed
+        try (LoadedModel.Lease fresh = champions.lease("lamp")) {
+            assertThat(fresh.manifest().version()).isEqualTo(v2);
+            assertThat(fresh.classifier().classify(BRIGHT, 1).get(0).label()).isEqualTo("dark");
+        }
+        assertThat(old.classifier().classify(BRIGHT, 1).get(0).label()).isEqualTo("bright");
+        old.close();
+        assertThat(champions.loaded("lamp"))
+                .get()
+                .extracting(ModelManifest::version)
+                .isEqualTo(v2);
+        champions.close();
+    }
+
+    @Test
+    void aModelWithoutChampionIsNotFound() {
+        assertThatThrownBy(() -> champions.lease("lamp")).isInstanceOf(ModelNotFoundException.class);
+        assertThatThrownBy(() -> champions.lease("../etc")).isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
+    void aTamperedChampionIsNotLoadedAndTheOldOneStays() throws Exception {
+        // given
+        int v1 = registerSavedModel(false);
+        int v2 = registerSavedModel(true);
+        Alias alias = registry.promote("lamp", v1, Optional.empty(), "test", "first");
+        champions.lease("lamp").close();
+        store.put(
+                "models",
+                "models/lamp/versions/" + v2 + "/model/saved_model.pb",
+                new byte[] {0, 1, 2},
+                WritePrecondition.none());
+
+        // when
+        registry.promote("lamp", v2, Optional.of(alias), "test", "tampered");
+
+        // then
+        try (LoadedModel.Lease lease = champions.lease("lamp")) {
+            assertThat(lease.manifest().version()).isEqualTo(v1);
+        }
+    }
+
+    @Test
+    void aTamperedFirstChampionIsUnavailable() throws Exception {
+        int v1 = registerSavedModel(false);
+        store.put(
+                "models",
+                "models/lamp/versions/" + v1 + "/model/saved_model.pb",
+                new byte[] {0, 1, 2},
+                WritePrecondition.none());
+        registry.promote("lamp", v1, Optional.empty(), "test", "tampered");
+        assertThatThrownBy(() -> champions.lease("lamp"))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("sha256");
+    }
+}
