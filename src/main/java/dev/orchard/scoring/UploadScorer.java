@@ -76,17 +76,7 @@ public final class UploadScorer {
                         model.manifest().name(),
                         model.manifest().version());
             } catch (ImageRejectedException e) {
-                results.writeError(
-                        spec,
-                        object,
-                        new UploadError(
-                                object.bucket(),
-                                object.name(),
-                                object.generation(),
-                                e.reason().name(),
-                                e.getMessage(),
-                                spec.model().toString(),
-                                clock.instant()));
+                writeError(spec, object, e.reason().name(), e.getMessage());
                 log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
             }
         }
@@ -104,18 +94,22 @@ public final class UploadScorer {
                     object,
                     live.get().ref().generation());
         } else {
-            results.writeError(
-                    spec,
-                    object,
-                    new UploadError(
-                            object.bucket(),
-                            object.name(),
-                            object.generation(),
-                            "NOT_FOUND",
-                            "the object was deleted before it could be scored",
-                            spec.model().toString(),
-                            clock.instant()));
+            writeError(spec, object, "NOT_FOUND", "the object was deleted before it could be scored");
         }
         return Optional.empty();
+    }
+
+    private void writeError(JobSpec spec, ObjectRef object, String reason, String message) {
+        results.writeError(
+                spec,
+                object,
+                new UploadError(
+                        object.bucket(),
+                        object.name(),
+                        object.generation(),
+                        reason,
+                        message,
+                        spec.model().toString(),
+                        clock.instant()));
     }
 }
