@@ -3,8 +3,8 @@ package dev.orchard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.orchard.dispatch.UploadLedger;
 import dev.orchard.model.TestImages;
-import dev.orchard.scoring.ScoreUploadJobConfiguration;
 import dev.orchard.training.SampleDataset;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,7 +56,7 @@ class EmbeddedLoopIntegrationTests {
     int port;
 
     @Autowired
-    JobRepository jobRepository;
+    UploadLedger ledger;
 
     JsonMapper json = JsonMapper.builder().build();
 
@@ -130,9 +129,9 @@ class EmbeddedLoopIntegrationTests {
                 StandardCopyOption.REPLACE_EXISTING);
         Thread.sleep(1500); // six scan intervals
 
-        // then: still the first result, and one job instance for the object
+        // then: still the first result, and one generation recorded done
         assertThat(readResult("twice.png.json")).isEqualTo(first);
-        assertThat(jobInstancesFor("uploads/twice.png")).isEqualTo(1);
+        assertThat(doneGenerationsOf("uploads/twice.png")).isEqualTo(1);
 
         // when: the file is overwritten (new generation)
         Files.copy(
@@ -144,7 +143,7 @@ class EmbeddedLoopIntegrationTests {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                         readResult("twice.png.json").path("generation").asLong())
                 .isGreaterThan(first.path("generation").asLong()));
-        assertThat(jobInstancesFor("uploads/twice.png")).isEqualTo(2);
+        assertThat(doneGenerationsOf("uploads/twice.png")).isEqualTo(2);
     }
 
     @Test
@@ -201,11 +200,8 @@ class EmbeddedLoopIntegrationTests {
         assertThat(readiness.getBody()).contains("version 1");
     }
 
-    private long jobInstancesFor(String object) {
-        return jobRepository.getJobInstances(ScoreUploadJobConfiguration.JOB_NAME, 0, 10_000).stream()
-                .map(jobRepository::getLastJobExecution)
-                .filter(e -> object.equals(e.getJobParameters().getString("object")))
-                .count();
+    private long doneGenerationsOf(String object) {
+        return ledger.doneCount("local", object);
     }
 
     private JsonNode awaitResult(String name) {

@@ -1,13 +1,18 @@
 package dev.orchard.dispatch;
 
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 class DispatchConfiguration {
@@ -15,13 +20,32 @@ class DispatchConfiguration {
     @Bean
     JobSpecs jobSpecs(JobSpecProperties properties, Environment environment) {
         JobSpecs specs = JobSpecs.load(properties.location(), environment);
-        org.slf4j.LoggerFactory.getLogger(JobSpecs.class)
+        LoggerFactory.getLogger(JobSpecs.class)
                 .info(
                         "loaded {} job spec(s) from {}: {}",
                         specs.all().size(),
                         properties.location(),
                         specs.all().stream().map(JobSpec::name).toList());
         return specs;
+    }
+
+    @Bean
+    UploadLedger uploadLedger(
+            DataSource dataSource,
+            PlatformTransactionManager transactions,
+            JobSpecProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new UploadLedger(
+                new JdbcTemplate(dataSource),
+                transactions,
+                properties.workerIdOrDefault(),
+                properties.claimLease(),
+                clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    UploadWindows uploadWindows() {
+        return new UploadWindows();
     }
 
     @Bean
@@ -36,13 +60,15 @@ class DispatchConfiguration {
         return executor;
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     JobDispatcher jobDispatcher(
             JobSpecs specs,
             JobOperator jobOperator,
-            JobRepository jobRepository,
-            @Qualifier("scoreUploadJob") Job scoreUploadJob,
-            ThreadPoolTaskExecutor jobExecutor) {
-        return new JobDispatcher(specs, jobOperator, jobRepository, scoreUploadJob, jobExecutor);
+            @Qualifier("scoreUploadsJob") Job windowJob,
+            ThreadPoolTaskExecutor jobExecutor,
+            UploadWindows windows,
+            JobSpecProperties properties) {
+        return new JobDispatcher(
+                specs, jobOperator, windowJob, jobExecutor, windows, properties.window(), properties.maxWindowSize());
     }
 }

@@ -2,71 +2,75 @@ package dev.orchard.dispatch;
 
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.trigger.JobRequest;
-import java.util.Set;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.JobInstance;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.dao.DataIntegrityViolationException;
 
 /**
- * Matches requests to job specs and launches them on a bounded pool.
+ * Matches upload requests to job specs and scores them in short windows: requests for one spec are
+ * gathered for at most {@code window} or {@code maxWindowSize} objects, and each window is one
+ * {@code score-uploads} job execution on a bounded pool. Thousands of uploads mean a few hundred
+ * job executions, not thousands.
  *
- * <p>Duplicate contract: the identifying job parameters are the work's identity. A request whose job
- * instance already completed, or is being launched or run by this worker, completes with {@link
- * Outcome#DUPLICATE} without running anything. A request whose earlier run failed is restarted.
- * When the pool's queue is full the request completes with {@link Outcome#BUSY} and its trigger
- * must offer it again later; nothing is queued without bound.
+ * <p>Duplicate contract: a request for an upload already pending in this worker gets the same
+ * future as the first; across workers and restarts the {@link UploadLedger} decides, so a generation
+ * whose result was written completes as {@link Outcome#DUPLICATE} without being scored again. When
+ * the pool's queue is full the window's requests complete with {@link Outcome#BUSY} and their
+ * trigger offers them again later; nothing is buffered without bound.
  */
-public final class JobDispatcher {
+public final class JobDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
 
-    /** How a request ended. */
-    public enum Outcome {
-        /** The job ran and completed. */
-        COMPLETED,
-        /** The same work already completed or is running. */
-        DUPLICATE,
-        /** No job spec matches the request; nothing to do. */
-        UNMATCHED,
-        /** No room to run it now; offer it again later. */
-        BUSY,
-        /** The job ran and failed (the failure is logged); offering it again restarts it. */
-        FAILED
-    }
-
     private final JobSpecs specs;
     private final JobOperator jobOperator;
-    private final JobRepository jobRepository;
-    private final Job scoreUploadJob;
+    private final Job windowJob;
     private final Executor executor;
-    // Keyed by the upload's identity: JobParameters' own equality is not a value equality of all parameters.
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final UploadWindows windows;
+    private final Duration window;
+    private final int maxWindowSize;
+    private final Map<String, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectRef>> buffers = new HashMap<>();
+    private final ScheduledExecutorService flusher;
 
     public JobDispatcher(
             JobSpecs specs,
             JobOperator jobOperator,
-            JobRepository jobRepository,
-            Job scoreUploadJob,
-            Executor executor) {
+            Job windowJob,
+            Executor executor,
+            UploadWindows windows,
+            Duration window,
+            int maxWindowSize) {
         this.specs = specs;
         this.jobOperator = jobOperator;
-        this.jobRepository = jobRepository;
-        this.scoreUploadJob = scoreUploadJob;
+        this.windowJob = windowJob;
         this.executor = executor;
+        this.windows = windows;
+        this.window = window;
+        this.maxWindowSize = maxWindowSize;
+        this.flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "orchard-window-flusher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(1, window.toMillis());
+        flusher.scheduleWithFixedDelay(this::flushAll, period, period, TimeUnit.MILLISECONDS);
     }
 
     public CompletableFuture<Outcome> dispatch(JobRequest request) {
@@ -81,56 +85,88 @@ public final class JobDispatcher {
         if (spec == null) {
             return CompletableFuture.completedFuture(Outcome.UNMATCHED);
         }
-        JobParameters parameters = new JobParametersBuilder()
-                .addString("spec", spec.name())
-                .addString("bucket", object.bucket())
-                .addString("object", object.name())
-                .addLong("generation", object.generation())
-                .toJobParameters();
-        String identity = spec.name() + "|" + object;
-        if (alreadyDone(parameters) || !inFlight.add(identity)) {
-            return CompletableFuture.completedFuture(Outcome.DUPLICATE);
+        String key = spec.name() + "|" + object;
+        CompletableFuture<Outcome> created = new CompletableFuture<>();
+        CompletableFuture<Outcome> existing = pending.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
         }
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        try {
-            executor.execute(() -> {
-                try {
-                    outcome.complete(run(object, parameters));
-                } finally {
-                    inFlight.remove(identity);
-                }
-            });
-        } catch (RejectedExecutionException full) {
-            inFlight.remove(identity);
-            outcome.complete(Outcome.BUSY);
-        }
-        return outcome;
-    }
-
-    private boolean alreadyDone(JobParameters parameters) {
-        JobInstance instance = jobRepository.getJobInstance(scoreUploadJob.getName(), parameters);
-        if (instance == null) {
-            return false;
-        }
-        JobExecution last = jobRepository.getLastJobExecution(instance);
-        return last != null && last.getStatus() == BatchStatus.COMPLETED;
-    }
-
-    private Outcome run(ObjectRef object, JobParameters parameters) {
-        try {
-            JobExecution execution = jobOperator.start(scoreUploadJob, parameters);
-            if (execution.getStatus() == BatchStatus.COMPLETED) {
-                return Outcome.COMPLETED;
+        List<ObjectRef> full = null;
+        synchronized (buffers) {
+            List<ObjectRef> buffer = buffers.computeIfAbsent(spec.name(), n -> new ArrayList<>());
+            buffer.add(object);
+            if (buffer.size() >= maxWindowSize) {
+                full = buffers.remove(spec.name());
             }
-            log.warn("scoring {} ended {}: {}", object, execution.getStatus(), execution.getAllFailureExceptions());
-            return Outcome.FAILED;
-        } catch (JobInstanceAlreadyCompleteException
-                | JobExecutionAlreadyRunningException
-                | DataIntegrityViolationException duplicate) {
-            return Outcome.DUPLICATE;
-        } catch (Exception e) {
-            log.error("cannot launch scoring of {}", object, e);
-            return Outcome.FAILED;
         }
+        if (full != null) {
+            launch(spec, full);
+        }
+        return created;
+    }
+
+    private void flushAll() {
+        Map<String, List<ObjectRef>> due;
+        synchronized (buffers) {
+            due = new HashMap<>(buffers);
+            buffers.clear();
+        }
+        due.forEach((name, objects) -> specs.named(name).ifPresent(spec -> launch(spec, objects)));
+    }
+
+    private void launch(JobSpec spec, List<ObjectRef> objects) {
+        UploadWindow batch = new UploadWindow(UUID.randomUUID().toString(), spec, objects);
+        windows.register(batch);
+        try {
+            executor.execute(() -> run(batch));
+        } catch (RejectedExecutionException full) {
+            windows.remove(batch.id());
+            finish(batch, Outcome.BUSY);
+        }
+    }
+
+    private void run(UploadWindow batch) {
+        try {
+            JobExecution execution = jobOperator.start(
+                    windowJob,
+                    new JobParametersBuilder()
+                            .addString("window", batch.id())
+                            .addString("spec", batch.spec().name())
+                            .addLong("objects", (long) batch.objects().size(), false)
+                            .toJobParameters());
+            if (execution.getStatus() != BatchStatus.COMPLETED) {
+                log.warn(
+                        "window {} of {} object(s) ended {}: {}",
+                        batch.id(),
+                        batch.objects().size(),
+                        execution.getStatus(),
+                        execution.getAllFailureExceptions());
+            }
+            finish(batch, null);
+        } catch (Exception e) {
+            log.error(
+                    "cannot run window {} of {} object(s)",
+                    batch.id(),
+                    batch.objects().size(),
+                    e);
+            finish(batch, Outcome.FAILED);
+        } finally {
+            windows.remove(batch.id());
+        }
+    }
+
+    /** Completes every request of the window with its reported outcome (or {@code override}). */
+    private void finish(UploadWindow batch, Outcome override) {
+        for (ObjectRef object : batch.objects()) {
+            CompletableFuture<Outcome> future = pending.remove(batch.spec().name() + "|" + object);
+            if (future != null) {
+                future.complete(override != null ? override : batch.outcomeOf(object));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdownNow();
     }
 }

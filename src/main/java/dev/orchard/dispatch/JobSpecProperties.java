@@ -1,7 +1,10 @@
 package dev.orchard.dispatch;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -11,12 +14,35 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param location the directory holding {@code *.yaml} job specs
  * @param workers how many jobs run at once on this worker
- * @param queueCapacity how many launched jobs may wait for a worker before new requests are refused
- *     (and retried by their trigger)
+ * @param queueCapacity how many formed windows may wait for a worker before new ones are refused
+ *     (their triggers offer them again later)
+ * @param window how long uploads are gathered before their window is scored
+ * @param maxWindowSize the most uploads in one window (also the inference batch size)
+ * @param claimLease how long a worker's claim on an upload holds before another worker may take
+ *     it over (the claimant is presumed dead)
+ * @param workerId this worker's name in the ledger; defaults to host name and process id
  */
 @Validated
 @ConfigurationProperties("orchard.jobs")
 public record JobSpecProperties(
         @DefaultValue("./jobs") @NotNull Path location,
-        @DefaultValue("2") int workers,
-        @DefaultValue("1000") int queueCapacity) {}
+        @DefaultValue("2") @Min(1) int workers,
+        @DefaultValue("100") @Min(1) int queueCapacity,
+        @DefaultValue("200ms") @NotNull Duration window,
+        @DefaultValue("64") @Min(1) @Max(4096) int maxWindowSize,
+        @DefaultValue("10m") @NotNull Duration claimLease,
+        String workerId) {
+
+    public String workerIdOrDefault() {
+        if (workerId != null && !workerId.isBlank()) {
+            return workerId;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+}

@@ -1,12 +1,12 @@
 package dev.orchard.scoring;
 
-import dev.orchard.dispatch.JobSpecs;
+import dev.orchard.dispatch.UploadLedger;
+import dev.orchard.dispatch.UploadWindow;
+import dev.orchard.dispatch.UploadWindows;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.storage.BlobStore;
-import dev.orchard.storage.ObjectRef;
 import java.time.Clock;
-import java.util.Map;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -21,44 +21,50 @@ import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code score-upload} job: one tasklet step that scores one object generation. Its identifying
- * parameters are {@code spec}, {@code bucket}, {@code object} and {@code generation}, so the job
- * repository's unique job key is the upload's identity: a completed generation cannot be launched
- * again, and a failed one is restarted (and rewrites the same result) rather than run twice.
+ * The {@code score-uploads} job: one execution scores one window of uploads (identified by the
+ * {@code window} parameter). Per-upload identity lives in the {@link UploadLedger}, not in job
+ * parameters, so a window is never restarted: after a crash its uploads come back through their
+ * trigger and the ledger hands them to whichever worker claims them. The step's read, write and
+ * skip counts are the window's scored, written and rejected uploads.
  */
 @Configuration(proxyBeanMethods = false)
 public class ScoreUploadJobConfiguration {
 
-    public static final String JOB_NAME = "score-upload";
+    public static final String JOB_NAME = "score-uploads";
 
     @Bean
     UploadScorer uploadScorer(
             BlobStore store,
             ImageDecoder decoder,
             ChampionModels champions,
+            UploadLedger ledger,
             JsonMapper json,
             ObjectProvider<Clock> clock) {
-        return new UploadScorer(store, decoder, champions, json, clock.getIfAvailable(Clock::systemUTC));
+        return new UploadScorer(store, decoder, champions, ledger, json, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean
-    Job scoreUploadJob(JobRepository jobRepository, Step scoreUploadStep) {
-        return new JobBuilder(JOB_NAME, jobRepository).start(scoreUploadStep).build();
+    Job scoreUploadsJob(JobRepository jobRepository, Step scoreUploadsStep) {
+        return new JobBuilder(JOB_NAME, jobRepository).start(scoreUploadsStep).build();
     }
 
     @Bean
-    Step scoreUploadStep(
+    Step scoreUploadsStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            JobSpecs specs,
+            UploadWindows windows,
             UploadScorer scorer) {
         Tasklet tasklet = (contribution, chunkContext) -> {
-            Map<String, Object> params = chunkContext.getStepContext().getJobParameters();
-            String specName = (String) params.get("spec");
-            var spec = specs.named(specName)
-                    .orElseThrow(() -> new IllegalStateException("job spec '" + specName + "' no longer exists"));
-            scorer.score(spec, new ObjectRef((String) params.get("bucket"), (String) params.get("object"), (Long)
-                    params.get("generation")));
+            String id =
+                    (String) chunkContext.getStepContext().getJobParameters().get("window");
+            UploadWindow window = windows.get(id)
+                    .orElseThrow(() -> new IllegalStateException("window " + id + " is not held by this worker"));
+            UploadScorer.Counts counts = scorer.score(window);
+            for (int i = 0; i < counts.read(); i++) {
+                contribution.incrementReadCount();
+            }
+            contribution.incrementWriteCount(counts.written());
+            contribution.incrementProcessSkipCount(counts.rejected());
             return RepeatStatus.FINISHED;
         };
         return new StepBuilder(JOB_NAME, jobRepository)

@@ -1,6 +1,9 @@
 package dev.orchard.scoring;
 
 import dev.orchard.dispatch.JobSpec;
+import dev.orchard.dispatch.Outcome;
+import dev.orchard.dispatch.UploadLedger;
+import dev.orchard.dispatch.UploadWindow;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.Prediction;
@@ -11,19 +14,24 @@ import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scores one upload generation and writes its result.
+ * Scores a window of uploads with one champion lease and one batched inference call, and writes
+ * one result per upload.
  *
- * <p>Failure contract: a bad image (too large, too many pixels, not an image, corrupt) is not a
- * failure: it gets an error result and the call returns normally. An object whose generation was
- * overwritten is skipped (the new generation has its own job); one that was deleted gets a
- * {@code NOT_FOUND} error result. Anything else (storage down, no champion yet) throws, the job
- * fails, and the trigger retries it later.
+ * <p>Failure contract, per upload: a generation already done (or claimed by a live worker) is a
+ * {@link Outcome#DUPLICATE}; a bad image (too large, too many pixels, not an image, corrupt) gets an
+ * error result and is {@link Outcome#COMPLETED}; an overwritten generation is skipped (the new
+ * generation has its own request); a deleted object gets a {@code NOT_FOUND} error result. Anything
+ * else (storage down, no champion yet) is {@link Outcome#FAILED}: the claim is released and the
+ * trigger retries. One upload's failure never fails the others.
  */
 public final class UploadScorer {
 
@@ -32,31 +40,109 @@ public final class UploadScorer {
     private final BlobStore store;
     private final ImageDecoder decoder;
     private final ChampionModels champions;
+    private final UploadLedger ledger;
     private final UploadResultWriter results;
     private final Clock clock;
 
-    public UploadScorer(BlobStore store, ImageDecoder decoder, ChampionModels champions, JsonMapper json, Clock clock) {
+    /** What a window did: uploads looked at, results written, error results written. */
+    public record Counts(int read, int written, int rejected) {}
+
+    public UploadScorer(
+            BlobStore store,
+            ImageDecoder decoder,
+            ChampionModels champions,
+            UploadLedger ledger,
+            JsonMapper json,
+            Clock clock) {
         this.store = store;
         this.decoder = decoder;
         this.champions = champions;
+        this.ledger = ledger;
         this.results = new UploadResultWriter(store, json);
         this.clock = clock;
     }
 
-    public void score(JobSpec spec, ObjectRef object) {
-        try (LoadedModel.Lease model = champions.lease(spec.model().name())) {
-            Optional<Blob> blob = read(spec, object);
+    public Counts score(UploadWindow window) {
+        JobSpec spec = window.spec();
+        LoadedModel.Lease model;
+        try {
+            model = champions.lease(spec.model().name());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "window {}: cannot score {} upload(s): {}",
+                    window.id(),
+                    window.objects().size(),
+                    e.getMessage());
+            window.objects().forEach(o -> window.report(o, Outcome.FAILED));
+            return new Counts(0, 0, 0);
+        }
+        try (model) {
+            List<ObjectRef> decoded = new ArrayList<>();
+            List<float[]> inputs = new ArrayList<>();
+            int rejected = 0;
+            for (ObjectRef object : window.objects()) {
+                Optional<float[]> input = prepare(window, object, model);
+                if (input.isPresent()) {
+                    decoded.add(object);
+                    inputs.add(input.get());
+                } else if (window.outcomeOf(object) == Outcome.COMPLETED) {
+                    rejected++;
+                }
+            }
+            int written = classify(window, model, decoded, inputs);
+            return new Counts(window.objects().size(), written, rejected);
+        }
+    }
+
+    /** Claims, reads and decodes one upload; empty when it needs no inference (outcome reported). */
+    private Optional<float[]> prepare(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
+        JobSpec spec = window.spec();
+        try {
+            UploadLedger.Claim claim = ledger.claim(object);
+            if (claim != UploadLedger.Claim.CLAIMED) {
+                window.report(object, Outcome.DUPLICATE);
+                return Optional.empty();
+            }
+            Optional<Blob> blob = store.get(object);
             if (blob.isEmpty()) {
-                return;
+                skipMissing(spec, object);
+                done(window, object);
+                return Optional.empty();
             }
             try {
-                float[] input =
-                        decoder.decode(blob.get().content(), model.classifier().input());
-                Prediction prediction = model.classifier()
-                        .classify(new float[][] {input}, spec.topK())
-                        .get(0);
+                return Optional.of(
+                        decoder.decode(blob.get().content(), model.classifier().input()));
+            } catch (ImageRejectedException e) {
+                writeError(spec, object, e.reason().name(), e.getMessage());
+                log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
+                done(window, object);
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            fail(window, object, e);
+            return Optional.empty();
+        }
+    }
+
+    private int classify(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> objects, List<float[]> inputs) {
+        if (objects.isEmpty()) {
+            return 0;
+        }
+        List<Prediction> predictions;
+        try {
+            predictions = model.classifier()
+                    .classify(inputs.toArray(new float[0][]), window.spec().topK());
+        } catch (RuntimeException e) {
+            objects.forEach(o -> fail(window, o, e));
+            return 0;
+        }
+        int written = 0;
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectRef object = objects.get(i);
+            Prediction prediction = predictions.get(i);
+            try {
                 results.writePrediction(
-                        spec,
+                        window.spec(),
                         object,
                         new UploadPrediction(
                                 object.bucket(),
@@ -68,25 +154,23 @@ public final class UploadScorer {
                                 model.manifest().name(),
                                 model.manifest().version(),
                                 clock.instant()));
+                done(window, object);
+                written++;
                 log.info(
                         "{} -> {} ({}) by {} v{}",
                         object,
                         prediction.label(),
-                        String.format(java.util.Locale.ROOT, "%.3f", prediction.confidence()),
+                        String.format(Locale.ROOT, "%.3f", prediction.confidence()),
                         model.manifest().name(),
                         model.manifest().version());
-            } catch (ImageRejectedException e) {
-                writeError(spec, object, e.reason().name(), e.getMessage());
-                log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
+            } catch (RuntimeException e) {
+                fail(window, object, e);
             }
         }
+        return written;
     }
 
-    private Optional<Blob> read(JobSpec spec, ObjectRef object) {
-        Optional<Blob> blob = store.get(object);
-        if (blob.isPresent()) {
-            return blob;
-        }
+    private void skipMissing(JobSpec spec, ObjectRef object) {
         Optional<StoredObject> live = store.stat(object.bucket(), object.name());
         if (live.isPresent()) {
             log.info(
@@ -96,7 +180,21 @@ public final class UploadScorer {
         } else {
             writeError(spec, object, "NOT_FOUND", "the object was deleted before it could be scored");
         }
-        return Optional.empty();
+    }
+
+    private void done(UploadWindow window, ObjectRef object) {
+        ledger.complete(object);
+        window.report(object, Outcome.COMPLETED);
+    }
+
+    private void fail(UploadWindow window, ObjectRef object, RuntimeException e) {
+        log.warn("{}: scoring failed, will be retried: {}", object, e.toString());
+        try {
+            ledger.release(object);
+        } catch (RuntimeException releaseFailed) {
+            log.warn("{}: cannot release the claim; it expires with its lease", object, releaseFailed);
+        }
+        window.report(object, Outcome.FAILED);
     }
 
     private void writeError(JobSpec spec, ObjectRef object, String reason, String message) {

@@ -1,49 +1,74 @@
 package dev.orchard.system;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.core.annotation.Order;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * On start, marks executions left STARTED by a worker that died (kill -9, power loss) as FAILED with
- * {@link JobOperator#recover}, so the trigger's next offer restarts them instead of treating them as
- * in flight forever. Only correct when no other live worker shares the job repository, which is
- * why it is on for the embedded default ({@code orchard.batch.recover-on-start}) and must be off
- * when replicas share PostgreSQL.
+ * Marks job executions left STARTED by a worker that died (kill -9, lost instance) as FAILED with
+ * {@link JobOperator#recover}, so no execution stays STARTED forever. An execution counts as stale
+ * when it has not been updated for {@code orchard.batch.stale-after}; score windows take seconds,
+ * so a live worker's executions are never touched and replicas can share one job repository.
+ * Their uploads are not lost: they were never acknowledged, so their trigger offers them again and
+ * the upload ledger hands them out once the dead worker's claims expire.
  */
 @Component
-@Order(-10)
-@ConditionalOnBooleanProperty(name = "orchard.batch.recover-on-start", matchIfMissing = true)
-class StaleExecutionRecovery implements ApplicationRunner {
+@ConditionalOnBooleanProperty(name = "orchard.batch.recover-stale", matchIfMissing = true)
+class StaleExecutionRecovery {
 
     private static final Logger log = LoggerFactory.getLogger(StaleExecutionRecovery.class);
 
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
+    private final Duration staleAfter;
+    private final Clock clock;
 
-    StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator) {
+    StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator, BatchProperties properties) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
+        this.staleAfter = properties.staleAfter();
+        this.clock = Clock.systemDefaultZone();
     }
 
-    @Override
-    public void run(ApplicationArguments args) {
+    @EventListener(ApplicationReadyEvent.class)
+    void onStart() {
+        recover();
+    }
+
+    @Scheduled(fixedDelayString = "${orchard.batch.stale-check-interval:1m}", initialDelayString = "1m")
+    void periodically() {
+        recover();
+    }
+
+    int recover() {
+        LocalDateTime cutoff = LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneId.systemDefault());
+        int recovered = 0;
         for (String jobName : jobRepository.getJobNames()) {
-            for (JobExecution stale : jobRepository.findRunningJobExecutions(jobName)) {
-                jobOperator.recover(stale);
-                log.warn(
-                        "recovered job execution {} of {} ({}) left running by a stopped worker; it will be restarted",
-                        stale.getId(),
-                        jobName,
-                        stale.getJobParameters());
+            for (JobExecution execution : jobRepository.findRunningJobExecutions(jobName)) {
+                LocalDateTime touched =
+                        execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
+                if (touched != null && touched.isBefore(cutoff)) {
+                    jobOperator.recover(execution);
+                    recovered++;
+                    log.warn(
+                            "recovered job execution {} of {} left STARTED since {} by a stopped worker",
+                            execution.getId(),
+                            jobName,
+                            touched);
+                }
             }
         }
+        return recovered;
     }
 }

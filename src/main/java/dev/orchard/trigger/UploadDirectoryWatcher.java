@@ -1,9 +1,9 @@
 package dev.orchard.trigger;
 
 import dev.orchard.dispatch.JobDispatcher;
-import dev.orchard.dispatch.JobDispatcher.Outcome;
 import dev.orchard.dispatch.JobSpec;
 import dev.orchard.dispatch.JobSpecs;
+import dev.orchard.dispatch.Outcome;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;

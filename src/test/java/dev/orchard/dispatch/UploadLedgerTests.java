@@ -1,0 +1,117 @@
+package dev.orchard.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchard.dispatch.UploadLedger.Claim;
+import dev.orchard.storage.ObjectRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+class UploadLedgerTests {
+
+    static final ObjectRef UPLOAD = new ObjectRef("local", "uploads/a.jpg", 42);
+
+    JdbcTemplate jdbc;
+    DataSourceTransactionManager transactions;
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+
+    @BeforeEach
+    void setUp() throws Exception {
+        var dataSource = new SimpleDriverDataSource(
+                new org.h2.Driver(), "jdbc:h2:mem:ledger-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        jdbc = new JdbcTemplate(dataSource);
+        transactions = new DataSourceTransactionManager(dataSource);
+    }
+
+    UploadLedger worker(String name) {
+        return new UploadLedger(jdbc, transactions, name, Duration.ofMinutes(10), clock);
+    }
+
+    @Test
+    void aGenerationIsClaimedOnceAndDoneForever() {
+        UploadLedger a = worker("a");
+        UploadLedger b = worker("b");
+        assertThat(a.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        assertThat(b.claim(UPLOAD)).isEqualTo(Claim.HELD_ELSEWHERE);
+        a.complete(UPLOAD);
+        assertThat(b.claim(UPLOAD)).isEqualTo(Claim.DONE);
+        assertThat(a.claim(UPLOAD)).isEqualTo(Claim.DONE);
+        assertThat(a.claim(new ObjectRef("local", "uploads/a.jpg", 43)))
+                .as("a new generation")
+                .isEqualTo(Claim.CLAIMED);
+        assertThat(a.doneCount("local", "uploads/a.jpg")).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiredClaimIsTakenOverAndAReleasedOneIsFree() {
+        UploadLedger dead = worker("dead");
+        UploadLedger alive = worker("alive");
+        assertThat(dead.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(alive.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        assertThat(dead.claim(UPLOAD)).as("the old owner lost it").isEqualTo(Claim.HELD_ELSEWHERE);
+        alive.release(UPLOAD);
+        assertThat(dead.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+    }
+
+    @Test
+    void concurrentClaimsHaveExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Claim>> claims = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            UploadLedger ledger = worker("w" + i);
+            claims.add(pool.submit(() -> {
+                go.await();
+                return ledger.claim(UPLOAD);
+            }));
+        }
+        go.countDown();
+        int winners = 0;
+        for (Future<Claim> claim : claims) {
+            winners += claim.get() == Claim.CLAIMED ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(winners).isEqualTo(1);
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
