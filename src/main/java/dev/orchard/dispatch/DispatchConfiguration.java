@@ -1,5 +1,6 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.registry.ChampionCommands;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -63,12 +64,20 @@ class DispatchConfiguration {
     @Bean(destroyMethod = "close")
     JobDispatcher jobDispatcher(
             JobSpecs specs,
+            ChampionCommands champions,
             JobOperator jobOperator,
             @Qualifier("scoreUploadsJob") Job windowJob,
             ThreadPoolTaskExecutor jobExecutor,
             UploadWindows windows,
             JobSpecProperties properties) {
         return new JobDispatcher(
-                specs, jobOperator, windowJob, jobExecutor, windows, properties.window(), properties.maxWindowSize());
+                specs,
+                champions,
+                jobOperator,
+                windowJob,
+                jobExecutor,
+                windows,
+                properties.window(),
+                properties.maxWindowSize());
     }
 }

@@ -1,6 +1,9 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.registry.ChampionCommands;
+import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.storage.ObjectRef;
+import dev.orchard.storage.PreconditionFailedException;
 import dev.orchard.trigger.JobRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,7 @@ public final class JobDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
 
     private final JobSpecs specs;
+    private final ChampionCommands champions;
     private final JobOperator jobOperator;
     private final Job windowJob;
     private final Executor executor;
@@ -51,6 +55,7 @@ public final class JobDispatcher implements AutoCloseable {
 
     public JobDispatcher(
             JobSpecs specs,
+            ChampionCommands champions,
             JobOperator jobOperator,
             Job windowJob,
             Executor executor,
@@ -58,6 +63,7 @@ public final class JobDispatcher implements AutoCloseable {
             Duration window,
             int maxWindowSize) {
         this.specs = specs;
+        this.champions = champions;
         this.jobOperator = jobOperator;
         this.windowJob = windowJob;
         this.executor = executor;
@@ -73,11 +79,36 @@ public final class JobDispatcher implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushAll, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Runs or schedules {@code request}.
+     *
+     * @throws RejectedRequestException if the request can never succeed as sent
+     */
     public CompletableFuture<Outcome> dispatch(JobRequest request) {
         if (request instanceof JobRequest.ScoreUpload upload) {
             return dispatchUpload(upload.object());
         }
-        throw new IllegalArgumentException("unsupported request " + request);
+        if (request instanceof JobRequest.Promote promote) {
+            return command(() -> champions.promote(promote.model(), promote.version(), promote.by(), promote.reason()));
+        }
+        if (request instanceof JobRequest.Rollback rollback) {
+            return command(() -> champions.rollback(rollback.model(), rollback.by(), rollback.reason()));
+        }
+        throw new RejectedRequestException(
+                "this worker does not run '" + request.getClass().getSimpleName()
+                        + "' requests yet (batch prefix scoring and retraining arrive in later versions)");
+    }
+
+    private CompletableFuture<Outcome> command(Runnable action) {
+        try {
+            action.run();
+            return CompletableFuture.completedFuture(Outcome.COMPLETED);
+        } catch (ModelNotFoundException | IllegalArgumentException e) {
+            throw new RejectedRequestException(e.getMessage());
+        } catch (PreconditionFailedException raced) {
+            log.info("champion moved concurrently; the command will be retried: {}", raced.getMessage());
+            return CompletableFuture.completedFuture(Outcome.FAILED);
+        }
     }
 
     private CompletableFuture<Outcome> dispatchUpload(ObjectRef object) {

@@ -25,6 +25,11 @@ class RegistryConfiguration {
     }
 
     @Bean
+    ChampionCommands championCommands(ModelRegistry registry) {
+        return new ChampionCommands(registry);
+    }
+
+    @Bean
     ModelLoader modelLoader(ModelRegistry registry, RegistryProperties properties) {
         return new ModelLoader(registry, properties.workDir());
     }

@@ -1,0 +1,93 @@
+package dev.orchard.trigger;
+
+import dev.orchard.registry.ModelNames;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Parses a command message: a JSON object with a {@code job} field.
+ *
+ * <pre>
+ * {"job":"score","input":"gs://bucket/prefix/","model":"fruit@champion"}
+ * {"job":"retrain","model":"fruit"}
+ * {"job":"promote","model":"fruit","version":3,"reason":"..."}
+ * {"job":"rollback","model":"fruit","reason":"..."}
+ * </pre>
+ *
+ * Unknown fields are refused (a typo must not silently change a command's meaning).
+ */
+public final class CommandMessage {
+
+    private static final Set<String> FIELDS = Set.of("job", "input", "model", "version", "reason", "by");
+
+    private CommandMessage() {}
+
+    /** @throws MalformedMessageException naming what is wrong */
+    public static JobRequest parse(byte[] data, JsonMapper json) {
+        JsonNode root;
+        try {
+            root = json.readTree(data);
+        } catch (JacksonException e) {
+            throw new MalformedMessageException("command is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedMessageException("command must be a JSON object with a 'job' field");
+        }
+        for (String field : root.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw new MalformedMessageException("unknown field '" + field + "'; known: " + FIELDS);
+            }
+        }
+        String job = text(root, "job");
+        String by = root.hasNonNull("by") ? root.get("by").asString() : "pubsub";
+        String reason = root.hasNonNull("reason") ? root.get("reason").asString() : "command";
+        return switch (job) {
+            case "score" -> scorePrefix(root);
+            case "retrain" -> new JobRequest.Retrain(model(root));
+            case "promote" -> new JobRequest.Promote(model(root), version(root), by, reason);
+            case "rollback" -> new JobRequest.Rollback(model(root), by, reason);
+            default -> throw new MalformedMessageException(
+                    "unknown job '" + job + "'; known: score, retrain, promote, rollback");
+        };
+    }
+
+    private static JobRequest scorePrefix(JsonNode root) {
+        String input = text(root, "input");
+        if (!input.startsWith("gs://") || input.length() <= 5) {
+            throw new MalformedMessageException("input must be gs://bucket/prefix/, got '" + input + "'");
+        }
+        String path = input.substring(5);
+        int slash = path.indexOf('/');
+        String bucket = slash < 0 ? path : path.substring(0, slash);
+        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        String model = text(root, "model");
+        ModelNames.requireValid(model.contains("@") ? model.substring(0, model.indexOf('@')) : model);
+        return new JobRequest.ScorePrefix(bucket, prefix, model);
+    }
+
+    private static String model(JsonNode root) {
+        String model = text(root, "model");
+        if (!ModelNames.isValid(model)) {
+            throw new MalformedMessageException("model must be a model name, got '" + model + "'");
+        }
+        return model;
+    }
+
+    private static int version(JsonNode root) {
+        JsonNode version = root.get("version");
+        if (version == null || !version.canConvertToInt() || !version.isIntegralNumber() || version.asInt() < 1) {
+            throw new MalformedMessageException("version must be a positive integer");
+        }
+        return version.asInt();
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || !value.isString() || value.asString().isBlank()) {
+            throw new MalformedMessageException("field '" + field + "' is required and must be a string");
+        }
+        return value.asString();
+    }
+}

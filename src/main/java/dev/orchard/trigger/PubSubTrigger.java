@@ -1,0 +1,164 @@
+package dev.orchard.trigger;
+
+import com.google.cloud.pubsub.v1.Subscriber;
+import com.google.cloud.spring.pubsub.core.publisher.PubSubPublisherTemplate;
+import com.google.cloud.spring.pubsub.core.subscriber.PubSubSubscriberTemplate;
+import com.google.cloud.spring.pubsub.support.BasicAcknowledgeablePubsubMessage;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.orchard.dispatch.JobDispatcher;
+import dev.orchard.dispatch.Outcome;
+import dev.orchard.dispatch.RejectedRequestException;
+import dev.orchard.storage.ObjectRef;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Pub/Sub inbound adapter: Cloud Storage notifications and JSON commands become {@link JobRequest}s.
+ *
+ * <p>Ack discipline: a message is acked only once its work is done and its result written (or the
+ * work was a duplicate, or needs no work: non-FINALIZE events, objects outside every spec). Transient
+ * failures (storage down, no free worker) are nacked and redelivered, ending on the dead-letter topic
+ * after the subscription's maximum delivery attempts. Messages that can never succeed (not a
+ * notification, malformed or unknown commands, unknown models) are published to the dead-letter
+ * topic with the reason in the {@code orchard-error} attribute, then acked, so they never loop.
+ */
+public final class PubSubTrigger {
+
+    public static final String ERROR_ATTRIBUTE = "orchard-error";
+    public static final String SUBSCRIPTION_ATTRIBUTE = "orchard-subscription";
+    private static final Logger log = LoggerFactory.getLogger(PubSubTrigger.class);
+
+    private final PubSubSubscriberTemplate subscriber;
+    private final PubSubPublisherTemplate publisher;
+    private final JobDispatcher dispatcher;
+    private final JsonMapper json;
+    private final PubSubProperties properties;
+    private final MeterRegistry meters;
+    private final List<Subscriber> subscribers = new ArrayList<>();
+
+    public PubSubTrigger(
+            PubSubSubscriberTemplate subscriber,
+            PubSubPublisherTemplate publisher,
+            JobDispatcher dispatcher,
+            JsonMapper json,
+            PubSubProperties properties,
+            MeterRegistry meters) {
+        this.subscriber = subscriber;
+        this.publisher = publisher;
+        this.dispatcher = dispatcher;
+        this.json = json;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    public synchronized void start() {
+        if (!blank(properties.notificationSubscription())) {
+            subscribers.add(subscriber.subscribe(properties.notificationSubscription(), this::onNotification));
+            log.info("subscribed to Cloud Storage notifications on {}", properties.notificationSubscription());
+        }
+        if (!blank(properties.commandSubscription())) {
+            subscribers.add(subscriber.subscribe(properties.commandSubscription(), this::onCommand));
+            log.info("subscribed to commands on {}", properties.commandSubscription());
+        }
+    }
+
+    public synchronized void stop() {
+        subscribers.forEach(Subscriber::stopAsync);
+        for (Subscriber s : subscribers) {
+            try {
+                s.awaitTerminated(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+                log.warn("subscriber did not stop cleanly: {}", e.toString());
+            }
+        }
+        subscribers.clear();
+    }
+
+    void onNotification(BasicAcknowledgeablePubsubMessage message) {
+        String subscription = properties.notificationSubscription();
+        try {
+            Optional<ObjectRef> upload =
+                    GcsNotification.parse(message.getPubsubMessage().getAttributesMap());
+            if (upload.isEmpty()) {
+                count(subscription, "ignored-event");
+                message.ack();
+                return;
+            }
+            settle(message, subscription, dispatcher.dispatch(new JobRequest.ScoreUpload(upload.get(), "pubsub")));
+        } catch (MalformedMessageException | RejectedRequestException | IllegalArgumentException e) {
+            deadLetter(message, subscription, e.getMessage());
+        }
+    }
+
+    void onCommand(BasicAcknowledgeablePubsubMessage message) {
+        String subscription = properties.commandSubscription();
+        try {
+            JobRequest request =
+                    CommandMessage.parse(message.getPubsubMessage().getData().toByteArray(), json);
+            log.info("command from {}: {}", subscription, request);
+            settle(message, subscription, dispatcher.dispatch(request));
+        } catch (MalformedMessageException | RejectedRequestException | IllegalArgumentException e) {
+            deadLetter(message, subscription, e.getMessage());
+        }
+    }
+
+    private void settle(
+            BasicAcknowledgeablePubsubMessage message, String subscription, CompletableFuture<Outcome> work) {
+        work.whenComplete((outcome, error) -> {
+            Outcome result = error == null ? outcome : Outcome.FAILED;
+            if (error instanceof RejectedRequestException rejected) {
+                deadLetter(message, subscription, rejected.getMessage());
+                return;
+            }
+            count(subscription, result.name().toLowerCase(java.util.Locale.ROOT));
+            switch (result) {
+                case COMPLETED, DUPLICATE, UNMATCHED -> message.ack();
+                case BUSY, FAILED -> message.nack();
+            }
+        });
+    }
+
+    private void deadLetter(BasicAcknowledgeablePubsubMessage message, String subscription, String reason) {
+        PubsubMessage original = message.getPubsubMessage();
+        PubsubMessage letter = PubsubMessage.newBuilder()
+                .setData(original.getData())
+                .putAllAttributes(original.getAttributesMap())
+                .putAttributes(ERROR_ATTRIBUTE, reason == null ? "rejected" : reason)
+                .putAttributes(SUBSCRIPTION_ATTRIBUTE, subscription)
+                .build();
+        count(subscription, "dead-lettered");
+        log.warn(
+                "message {} from {} goes to {}: {}",
+                original.getMessageId(),
+                subscription,
+                properties.deadLetterTopic(),
+                reason);
+        publisher.publish(properties.deadLetterTopic(), letter).whenComplete((id, error) -> {
+            if (error == null) {
+                message.ack();
+            } else {
+                log.error(
+                        "cannot publish to dead-letter topic {}; message will be redelivered",
+                        properties.deadLetterTopic(),
+                        error);
+                message.nack();
+            }
+        });
+    }
+
+    private void count(String subscription, String outcome) {
+        meters.counter("orchard.pubsub.messages", "subscription", subscription, "outcome", outcome)
+                .increment();
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

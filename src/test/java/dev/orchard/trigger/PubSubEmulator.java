@@ -1,0 +1,105 @@
+package dev.orchard.trigger;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.pubsub.v1.DeadLetterPolicy;
+import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.TopicName;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Fresh topics and subscriptions on Google's Pub/Sub emulator for one test class (the emulator may
+ * stop delivering on a subscription whose streaming subscriber stopped, so nothing is reused).
+ * {@code PUBSUB_EMULATOR_HOST} says where it runs; {@code .ci/run} starts it.
+ */
+public final class PubSubEmulator implements AutoCloseable {
+
+    public static final String PROJECT = "orchard-test";
+
+    private final String host;
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final ManagedChannel channel;
+    private final TopicAdminClient topics;
+    private final SubscriptionAdminClient subscriptions;
+    private final List<String> createdTopics = new ArrayList<>();
+    private final List<String> createdSubscriptions = new ArrayList<>();
+
+    public PubSubEmulator() {
+        this.host = System.getenv("PUBSUB_EMULATOR_HOST");
+        this.channel = ManagedChannelBuilder.forTarget(host).usePlaintext().build();
+        var channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+        try {
+            topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
+                    .setTransportChannelProvider(channels)
+                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .build());
+            subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+                    .setTransportChannelProvider(channels)
+                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .build());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** A unique name for this run. */
+    public String name(String base) {
+        return base + "-" + suffix;
+    }
+
+    public String topic(String base) {
+        String name = name(base);
+        topics.createTopic(TopicName.of(PROJECT, name));
+        createdTopics.add(name);
+        return name;
+    }
+
+    /** A subscription with a dead-letter policy (when {@code deadLetterTopic} is given). */
+    public String subscription(String base, String topic, String deadLetterTopic, int maxDeliveryAttempts) {
+        String name = name(base);
+        Subscription.Builder builder = Subscription.newBuilder()
+                .setName(ProjectSubscriptionName.of(PROJECT, name).toString())
+                .setTopic(TopicName.of(PROJECT, topic).toString())
+                .setAckDeadlineSeconds(20);
+        if (deadLetterTopic != null) {
+            builder.setDeadLetterPolicy(DeadLetterPolicy.newBuilder()
+                    .setDeadLetterTopic(TopicName.of(PROJECT, deadLetterTopic).toString())
+                    .setMaxDeliveryAttempts(maxDeliveryAttempts));
+        }
+        subscriptions.createSubscription(builder.build());
+        createdSubscriptions.add(name);
+        return name;
+    }
+
+    @Override
+    public void close() {
+        createdSubscriptions.forEach(
+                s -> quietly(() -> subscriptions.deleteSubscription(ProjectSubscriptionName.of(PROJECT, s))));
+        createdTopics.forEach(t -> quietly(() -> topics.deleteTopic(TopicName.of(PROJECT, t))));
+        subscriptions.close();
+        topics.close();
+        channel.shutdownNow();
+    }
+
+    private static void quietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException ignored) {
+            // cleanup only
+        }
+    }
+}
