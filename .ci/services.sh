@@ -25,6 +25,7 @@ start_pubsub_emulator() {
   local port
   port=$(free_port)
   # A fresh data directory per run: the emulator must not carry topics over.
+  mkdir -p "${ORCHARD_SERVICES_DIR}/pubsub"
   gcloud beta emulators pubsub start --host-port="127.0.0.1:${port}" \
     --data-dir="${ORCHARD_SERVICES_DIR}/pubsub" >"${ORCHARD_SERVICES_DIR}/pubsub.log" 2>&1 </dev/null &
   echo $! >"${ORCHARD_SERVICES_DIR}/pubsub.pid"
