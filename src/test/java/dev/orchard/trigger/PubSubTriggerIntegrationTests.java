@@ -31,8 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @EnabledIfEnvironmentVariable(named = "PUBSUB_EMULATOR_HOST", matches = ".+")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext
 class PubSubTriggerIntegrationTests {
 
     static final PubSubEmulator EMULATOR = System.getenv("PUBSUB_EMULATOR_HOST") == null ? null : new PubSubEmulator();
@@ -75,8 +72,8 @@ class PubSubTriggerIntegrationTests {
     }
 
     @AfterAll
-    static void cleanUp(@Autowired ConfigurableApplicationContext context) {
-        context.close(); // stop the subscribers before their subscriptions go
+    static void cleanUp(@Autowired PubSubTrigger trigger) {
+        trigger.stop(); // stop the subscribers before their subscriptions go
         EMULATOR.close();
     }
 
