@@ -24,6 +24,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Matches upload requests to job specs and scores them in short windows: requests for one spec are
@@ -52,6 +53,7 @@ public final class JobDispatcher implements AutoCloseable {
     private final Map<String, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectRef>> buffers = new HashMap<>();
     private final ScheduledExecutorService flusher;
+    private final Duration holdRecheck;
 
     public JobDispatcher(
             JobSpecs specs,
@@ -70,6 +72,7 @@ public final class JobDispatcher implements AutoCloseable {
         this.windows = windows;
         this.window = window;
         this.maxWindowSize = maxWindowSize;
+        this.holdRecheck = window.multipliedBy(10);
         this.flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "orchard-window-flusher");
             thread.setDaemon(true);
@@ -158,13 +161,7 @@ public final class JobDispatcher implements AutoCloseable {
 
     private void run(UploadWindow batch) {
         try {
-            JobExecution execution = jobOperator.start(
-                    windowJob,
-                    new JobParametersBuilder()
-                            .addString("window", batch.id())
-                            .addString("spec", batch.spec().name())
-                            .addLong("objects", (long) batch.objects().size(), false)
-                            .toJobParameters());
+            JobExecution execution = launch(batch);
             if (execution.getStatus() != BatchStatus.COMPLETED) {
                 log.warn(
                         "window {} of {} object(s) ended {}: {}",
@@ -186,13 +183,60 @@ public final class JobDispatcher implements AutoCloseable {
         }
     }
 
-    /** Completes every request of the window with its reported outcome (or {@code override}). */
+    /** Starts the window's job, retrying a few times when the job repository reports a transient conflict. */
+    private JobExecution launch(UploadWindow batch) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startJob(batch);
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !isTransient(e)) {
+                    throw e;
+                }
+                Thread.sleep(50L * attempt);
+            }
+        }
+    }
+
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransientDataAccessException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JobExecution startJob(UploadWindow batch) throws Exception {
+        return jobOperator.start(
+                windowJob,
+                new JobParametersBuilder()
+                        .addString("window", batch.id())
+                        .addString("spec", batch.spec().name())
+                        .addLong("objects", (long) batch.objects().size(), false)
+                        .toJobParameters());
+    }
+
+    /**
+     * Completes every request of the window with its reported outcome (or {@code override}); uploads
+     * another worker holds are offered again after a pause, their requests still pending.
+     */
     private void finish(UploadWindow batch, Outcome override) {
         for (ObjectRef object : batch.objects()) {
+            Outcome outcome = override != null ? override : batch.outcomeOf(object);
+            if (outcome == Outcome.HELD_ELSEWHERE) {
+                flusher.schedule(() -> rebuffer(batch.spec(), object), holdRecheck.toMillis(), TimeUnit.MILLISECONDS);
+                continue;
+            }
             CompletableFuture<Outcome> future = pending.remove(batch.spec().name() + "|" + object);
             if (future != null) {
-                future.complete(override != null ? override : batch.outcomeOf(object));
+                future.complete(outcome);
             }
+        }
+    }
+
+    private void rebuffer(JobSpec spec, ObjectRef object) {
+        synchronized (buffers) {
+            buffers.computeIfAbsent(spec.name(), n -> new ArrayList<>()).add(object);
         }
     }
 

@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Scores a window of uploads with one champion lease and one batched inference call, and writes
  * one result per upload.
  *
- * <p>Failure contract, per upload: a generation already done (or claimed by a live worker) is a
- * {@link Outcome#DUPLICATE}; a bad image (too large, too many pixels, not an image, corrupt) gets an
+ * <p>Failure contract, per upload: a generation already done is a {@link Outcome#DUPLICATE}, one
+ * claimed by a live worker is {@link Outcome#HELD_ELSEWHERE} (the dispatcher re-checks later); a bad image (too large, too many pixels, not an image, corrupt) gets an
  * error result and is {@link Outcome#COMPLETED}; an overwritten generation is skipped (the new
  * generation has its own request); a deleted object gets a {@code NOT_FOUND} error result. Anything
  * else (storage down, no champion yet) is {@link Outcome#FAILED}: the claim is released and the
@@ -100,7 +100,7 @@ public final class UploadScorer {
         try {
             UploadLedger.Claim claim = ledger.claim(object);
             if (claim != UploadLedger.Claim.CLAIMED) {
-                window.report(object, Outcome.DUPLICATE);
+                window.report(object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
                 return Optional.empty();
             }
             Optional<Blob> blob = store.get(object);

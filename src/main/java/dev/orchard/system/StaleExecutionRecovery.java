@@ -46,7 +46,9 @@ class StaleExecutionRecovery {
         recover();
     }
 
-    @Scheduled(fixedDelayString = "${orchard.batch.stale-check-interval:1m}", initialDelayString = "1m")
+    @Scheduled(
+            fixedDelayString = "${orchard.batch.stale-check-interval:1m}",
+            initialDelayString = "${orchard.batch.stale-check-interval:1m}")
     void periodically() {
         recover();
     }

@@ -43,6 +43,7 @@ public final class WorkerProcess implements AutoCloseable {
                 "dev.orchard.OrchardApplication",
                 "--server.port=" + port));
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
+        Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

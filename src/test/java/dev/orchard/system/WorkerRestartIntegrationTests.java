@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 in the middle of scoring on the embedded default, then a restart: every upload ends with
@@ -24,12 +23,14 @@ class WorkerRestartIntegrationTests {
 
     static final int UPLOADS = 1200;
 
-    @TempDir
-    Path dir;
+    /** Kept under target/ so the workers' logs can be read after a failure. */
+    Path dir =
+            Path.of("target/worker-logs/restart-" + System.currentTimeMillis()).toAbsolutePath();
 
     @Test
     void aWorkerKilledMidScoringLosesNothingAfterRestart() throws Exception {
         // given: a worker that scores slowly enough to be caught in the middle
+        Files.createDirectories(dir);
         Path root = dir.resolve("data");
         Map<String, String> settings = Map.of(
                 "orchard.storage.local.root", root.toString(),
