@@ -13,6 +13,7 @@ import com.google.pubsub.v1.TopicName;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
+import dev.orchard.testing.TestBackends;
 import dev.orchard.training.SampleDataset;
 import dev.orchard.trigger.PubSubEmulator;
 import io.grpc.ManagedChannel;
@@ -32,7 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * Two worker processes on one notification subscription and one PostgreSQL job repository, with a
@@ -40,8 +41,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * scored and recorded done exactly once, both workers did part of the work, and no job execution
  * stays STARTED.
  */
-@EnabledIfEnvironmentVariable(named = "PUBSUB_EMULATOR_HOST", matches = ".+")
-@EnabledIfEnvironmentVariable(named = "ORCHARD_TEST_POSTGRES_URL", matches = ".+")
+@EnabledIf("dev.orchard.testing.TestBackends#pubSubAndPostgresAvailable")
 class ReplicasIntegrationTests {
 
     static final int UPLOADS = 600;
@@ -54,11 +54,10 @@ class ReplicasIntegrationTests {
     void twoReplicasShareTheWorkAndSurviveTheLossOfOne() throws Exception {
         String database =
                 "orchard_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection admin =
-                        DriverManager.getConnection(System.getenv("ORCHARD_TEST_POSTGRES_URL"), "orchard", "orchard");
+        try (Connection admin = DriverManager.getConnection(TestBackends.postgresUrl(), "orchard", "orchard");
                 PubSubEmulator emulator = new PubSubEmulator()) {
             admin.createStatement().execute("CREATE DATABASE " + database);
-            String jdbcUrl = System.getenv("ORCHARD_TEST_POSTGRES_URL").replaceAll("/[^/]*$", "/" + database);
+            String jdbcUrl = TestBackends.postgresUrl().replaceAll("/[^/]*$", "/" + database);
             String deadLetter = emulator.topic("dead-letter");
             String topic = emulator.topic("uploads");
             String subscription = emulator.subscription("uploads", topic, deadLetter, 10);

@@ -11,6 +11,7 @@ import com.google.pubsub.v1.DeadLetterPolicy;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.TopicName;
+import dev.orchard.testing.TestBackends;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.UUID;
 /**
  * Fresh topics and subscriptions on Google's Pub/Sub emulator for one test class (the emulator may
  * stop delivering on a subscription whose streaming subscriber stopped, so nothing is reused).
- * {@code PUBSUB_EMULATOR_HOST} says where it runs; {@code .ci/run} starts it.
+ * {@link TestBackends} says where it runs.
  */
 public final class PubSubEmulator implements AutoCloseable {
 
@@ -35,7 +36,7 @@ public final class PubSubEmulator implements AutoCloseable {
     private final List<String> createdSubscriptions = new ArrayList<>();
 
     public PubSubEmulator() {
-        this.host = System.getenv("PUBSUB_EMULATOR_HOST");
+        this.host = TestBackends.pubSubEmulatorHost();
         this.channel = ManagedChannelBuilder.forTarget(host).usePlaintext().build();
         var channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
         try {

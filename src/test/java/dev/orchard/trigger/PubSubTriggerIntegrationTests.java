@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,11 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  * run end to end): notifications in, exactly one result per object generation out, poison messages
  * on the dead-letter topic with their reason, commands that move the champion.
  */
-@EnabledIfEnvironmentVariable(named = "PUBSUB_EMULATOR_HOST", matches = ".+")
+@EnabledIf("dev.orchard.testing.TestBackends#pubSubAvailable")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PubSubTriggerIntegrationTests {
 
-    static final PubSubEmulator EMULATOR = System.getenv("PUBSUB_EMULATOR_HOST") == null ? null : new PubSubEmulator();
+    static PubSubEmulator EMULATOR;
     static final Path DATA = tempDir();
     static String uploadsTopic;
     static String commandsTopic;
@@ -54,6 +54,7 @@ class PubSubTriggerIntegrationTests {
 
     @DynamicPropertySource
     static void pubSubWithLocalStore(DynamicPropertyRegistry registry) {
+        EMULATOR = new PubSubEmulator();
         deadLetterTopic = EMULATOR.topic("dead-letter");
         deadLetters = EMULATOR.subscription("dead-letter-reader", deadLetterTopic, null, 0);
         uploadsTopic = EMULATOR.topic("uploads");
