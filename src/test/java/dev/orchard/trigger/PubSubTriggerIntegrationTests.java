@@ -212,6 +212,7 @@ class PubSubTriggerIntegrationTests {
         publish(commandsTopic, Map.of(), "{\"job\":\"explode\"}");
         publish(commandsTopic, Map.of(), "{\"job\":\"promote\",\"model\":\"fashion\",\"version\":99}");
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\",\"urgent\":true}");
+        publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\"}");
 
         // then
         List<String> reasons = new ArrayList<>();
@@ -219,7 +220,7 @@ class PubSubTriggerIntegrationTests {
             pullDeadLetters(Duration.ZERO)
                     .forEach(m -> reasons.add(
                             m.getPubsubMessage().getAttributesOrDefault(PubSubTrigger.ERROR_ATTRIBUTE, "<none>")));
-            assertThat(reasons).hasSize(6);
+            assertThat(reasons).hasSize(7);
         });
         assertThat(String.join("\n", reasons))
                 .contains("attribute 'eventType' is missing")
@@ -227,7 +228,8 @@ class PubSubTriggerIntegrationTests {
                 .contains("not valid JSON")
                 .contains("unknown job 'explode'")
                 .contains("has no version 99")
-                .contains("unknown field 'urgent'");
+                .contains("unknown field 'urgent'")
+                .contains("does not run 'Retrain' requests yet");
     }
 
     @Test
