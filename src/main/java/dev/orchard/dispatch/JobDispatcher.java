@@ -224,8 +224,13 @@ public final class JobDispatcher implements AutoCloseable {
         for (ObjectRef object : batch.objects()) {
             Outcome outcome = override != null ? override : batch.outcomeOf(object);
             if (outcome == Outcome.HELD_ELSEWHERE) {
-                flusher.schedule(() -> rebuffer(batch.spec(), object), holdRecheck.toMillis(), TimeUnit.MILLISECONDS);
-                continue;
+                try {
+                    flusher.schedule(
+                            () -> rebuffer(batch.spec(), object), holdRecheck.toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                } catch (RejectedExecutionException shuttingDown) {
+                    outcome = Outcome.BUSY;
+                }
             }
             CompletableFuture<Outcome> future = pending.remove(batch.spec().name() + "|" + object);
             if (future != null) {

@@ -1,0 +1,94 @@
+package dev.orchard.trigger;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orchard.storage.ObjectRef;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Parsing at the edge: Cloud Storage notifications and command messages. */
+class MessageParsingTests {
+
+    JsonMapper json = JsonMapper.builder().build();
+
+    Map<String, String> finalize(String object, String generation) {
+        Map<String, String> attributes = new HashMap<>(Map.of(
+                "eventType",
+                "OBJECT_FINALIZE",
+                "bucketId",
+                "photos",
+                "objectId",
+                object,
+                "payloadFormat",
+                "JSON_API_V1"));
+        attributes.put("objectGeneration", generation);
+        return attributes;
+    }
+
+    @Test
+    void aFinalizeNotificationIsAnUploadGeneration() {
+        assertThat(GcsNotification.parse(finalize("uploads/a b.jpg", "1700000000000001")))
+                .contains(new ObjectRef("photos", "uploads/a b.jpg", 1700000000000001L));
+    }
+
+    @Test
+    void otherEventsStartNoWork() {
+        for (String event : new String[] {"OBJECT_DELETE", "OBJECT_ARCHIVE", "OBJECT_METADATA_UPDATE"}) {
+            Map<String, String> attributes = finalize("uploads/a.jpg", "1");
+            attributes.put("eventType", event);
+            assertThat(GcsNotification.parse(attributes)).as(event).isEmpty();
+        }
+    }
+
+    @Test
+    void brokenNotificationsNameTheProblem() {
+        assertThatThrownBy(() -> GcsNotification.parse(Map.of())).hasMessageContaining("'eventType' is missing");
+        Map<String, String> noGeneration = finalize("uploads/a.jpg", "1");
+        noGeneration.remove("objectGeneration");
+        assertThatThrownBy(() -> GcsNotification.parse(noGeneration))
+                .hasMessageContaining("'objectGeneration' is missing");
+        assertThatThrownBy(() -> GcsNotification.parse(finalize("uploads/a.jpg", "-3")))
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> GcsNotification.parse(finalize("../../etc/passwd", "3")))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("objectId");
+    }
+
+    @Test
+    void commandsAreParsedIntoRequests() {
+        assertThat(parse("{\"job\":\"promote\",\"model\":\"fruit\",\"version\":3,\"reason\":\"better\"}"))
+                .isEqualTo(new JobRequest.Promote("fruit", 3, "pubsub", "better"));
+        assertThat(parse("{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":\"alice\"}"))
+                .isEqualTo(new JobRequest.Rollback("fruit", "alice", "command"));
+        assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\"}")).isEqualTo(new JobRequest.Retrain("fruit"));
+        assertThat(parse("{\"job\":\"score\",\"input\":\"gs://b/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
+                .isEqualTo(new JobRequest.ScorePrefix("b", "batches/2026-11-22/", "fruit@champion"));
+    }
+
+    @Test
+    void badCommandsNameTheProblem() {
+        assertRejected("[1,2]", "JSON object");
+        assertRejected("{\"model\":\"fruit\"}", "'job' is required");
+        assertRejected("{\"job\":\"promote\",\"model\":\"fruit\"}", "version must be a positive integer");
+        assertRejected(
+                "{\"job\":\"promote\",\"model\":\"fruit\",\"version\":1.5}", "version must be a positive integer");
+        assertRejected("{\"job\":\"promote\",\"model\":\"Fruit!\",\"version\":1}", "model must be a model name");
+        assertRejected("{\"job\":\"score\",\"input\":\"s3://b/x/\",\"model\":\"fruit\"}", "gs://bucket/prefix/");
+        assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"force\":true}", "unknown field 'force'");
+    }
+
+    private JobRequest parse(String command) {
+        return CommandMessage.parse(command.getBytes(UTF_8), json);
+    }
+
+    private void assertRejected(String command, String reason) {
+        assertThatThrownBy(() -> parse(command))
+                .as(command)
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining(reason);
+    }
+}
