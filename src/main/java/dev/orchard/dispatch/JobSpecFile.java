@@ -5,7 +5,12 @@ import java.util.List;
 
 /** The YAML shape of a spec, before validation (every field optional here; {@link JobSpecs} checks). */
 record JobSpecFile(
-        String name, String kind, Trigger trigger, String model, String output, @JsonProperty("top-k") Integer topK) {
+        String name,
+        String kind,
+        Trigger trigger,
+        String model,
+        String output,
+        @JsonProperty("top-k") Integer topK) {
 
     record Trigger(Storage storage) {}
 

@@ -17,4 +17,5 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("orchard.images")
 public record ImageLimits(
-        @DefaultValue("20MB") @NotNull DataSize maxBytes, @DefaultValue("50000000") @Positive long maxPixels) {}
+        @DefaultValue("20MB") @NotNull DataSize maxBytes,
+        @DefaultValue("50000000") @Positive long maxPixels) {}

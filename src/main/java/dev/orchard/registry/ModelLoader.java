@@ -62,11 +62,12 @@ public final class ModelLoader {
     private static Classifier classifier(ModelManifest manifest, Path dir) throws IOException {
         return switch (manifest.kind()) {
             case TRIBUO -> TribuoClassifier.load(dir.resolve(TRIBUO_ARTIFACT), manifest.input(), manifest.labels());
-            case TENSORFLOW -> TensorFlowClassifier.load(
-                    dir.resolve(SAVED_MODEL_DIR),
-                    manifest.input(),
-                    manifest.labels(),
-                    manifest.output() == ModelManifest.Output.LOGITS);
+            case TENSORFLOW ->
+                TensorFlowClassifier.load(
+                        dir.resolve(SAVED_MODEL_DIR),
+                        manifest.input(),
+                        manifest.labels(),
+                        manifest.output() == ModelManifest.Output.LOGITS);
         };
     }
 

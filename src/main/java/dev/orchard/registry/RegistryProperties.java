@@ -16,5 +16,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("orchard.registry")
 public record RegistryProperties(
-        @DefaultValue("${java.io.tmpdir}/orchard-models") @NotNull Path workDir,
+        @DefaultValue("${java.io.tmpdir}/orchard-models") @NotNull
+        Path workDir,
+
         @DefaultValue("2s") @NotNull Duration refreshInterval) {}

@@ -13,4 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("orchard.serving")
-public record ServingProperties(@DefaultValue("3") @Min(1) @Max(100) int topK) {}
+public record ServingProperties(
+        @DefaultValue("3") @Min(1) @Max(100) int topK) {}

@@ -29,7 +29,8 @@ public record StorageProperties(
     }
 
     /** @param root the directory that holds one directory per bucket */
-    public record Local(@DefaultValue("./orchard-data") @NotNull Path root) {}
+    public record Local(
+            @DefaultValue("./orchard-data") @NotNull Path root) {}
 
     public String modelBucketOrDefault() {
         return modelBucket == null || modelBucket.isBlank() ? bucket : modelBucket;

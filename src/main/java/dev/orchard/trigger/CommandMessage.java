@@ -48,8 +48,9 @@ public final class CommandMessage {
             case "retrain" -> new JobRequest.Retrain(model(root));
             case "promote" -> new JobRequest.Promote(model(root), version(root), by, reason);
             case "rollback" -> new JobRequest.Rollback(model(root), by, reason);
-            default -> throw new MalformedMessageException(
-                    "unknown job '" + job + "'; known: score, retrain, promote, rollback");
+            default ->
+                throw new MalformedMessageException(
+                        "unknown job '" + job + "'; known: score, retrain, promote, rollback");
         };
     }
 

@@ -16,8 +16,7 @@ class JobSpecsTests {
 
     MockEnvironment env = new MockEnvironment().withProperty("orchard.storage.bucket", "photos");
 
-    static final String VALID =
-            """
+    static final String VALID = """
             name: score-uploads
             kind: score
             trigger:
