@@ -1,5 +1,7 @@
 package dev.orchard.system;
 
+import static dev.orchard.system.WorkerChecks.resultFiles;
+import static dev.orchard.system.WorkerChecks.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -101,11 +101,11 @@ class ReplicasIntegrationTests {
                 List<ObjectRef> uploads = upload(root);
                 publishTwice(emulator, topic, uploads);
                 Path results = root.resolve("local/predictions/uploads");
-                await().atMost(Duration.ofSeconds(60)).until(() -> count(results) >= 60);
+                await().atMost(Duration.ofSeconds(60)).until(() -> resultFiles(results) >= 60);
                 a.kill9();
 
                 // then
-                await().atMost(Duration.ofSeconds(420)).until(() -> count(results) == UPLOADS);
+                await().atMost(Duration.ofSeconds(420)).until(() -> resultFiles(results) == UPLOADS);
                 try (Connection db = DriverManager.getConnection(jdbcUrl, "orchard", "orchard")) {
                     assertThat(single(db, "SELECT COUNT(*) FROM ORCHARD_UPLOAD_LEDGER WHERE STATE = 'DONE'"))
                             .isEqualTo(UPLOADS);
@@ -170,22 +170,6 @@ class ReplicasIntegrationTests {
             publisher.shutdown();
             publisher.awaitTermination(30, TimeUnit.SECONDS);
             channel.shutdownNow();
-        }
-    }
-
-    private static long count(Path results) throws Exception {
-        if (!Files.isDirectory(results)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(results)) {
-            return files.filter(p -> p.toString().endsWith(".json")).count();
-        }
-    }
-
-    private static long single(Connection db, String sql) throws Exception {
-        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.orchard.system;
 
+import static dev.orchard.system.WorkerChecks.resultFiles;
+import static dev.orchard.system.WorkerChecks.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,16 +52,16 @@ class WorkerRestartIntegrationTests {
             }
 
             // when: killed once scoring is under way
-            await().atMost(Duration.ofSeconds(60)).until(() -> count(results) >= 50);
+            await().atMost(Duration.ofSeconds(60)).until(() -> resultFiles(results) >= 50);
             first.kill9();
         }
-        long atKill = count(results);
+        long atKill = resultFiles(results);
         assertThat(atKill).as("the kill must land mid-scoring").isLessThan(UPLOADS);
 
         // then: a restarted worker finishes the rest
         try (WorkerProcess second = WorkerProcess.start("second", dir, settings)) {
             second.awaitReady(Duration.ofSeconds(120));
-            await().atMost(Duration.ofSeconds(180)).until(() -> count(results) == UPLOADS);
+            await().atMost(Duration.ofSeconds(180)).until(() -> resultFiles(results) == UPLOADS);
         }
         try (Connection db =
                 DriverManager.getConnection("jdbc:h2:file:" + root.resolve(".orchard-jobs/batch"), "sa", "")) {
@@ -76,22 +77,6 @@ class WorkerRestartIntegrationTests {
         }
         try (Stream<Path> files = Files.list(results)) {
             assertThat(files.filter(p -> p.toString().endsWith(".error.json"))).isEmpty();
-        }
-    }
-
-    private static long count(Path results) throws Exception {
-        if (!Files.isDirectory(results)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(results)) {
-            return files.filter(p -> p.toString().endsWith(".json")).count();
-        }
-    }
-
-    private static long single(Connection db, String sql) throws Exception {
-        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }
