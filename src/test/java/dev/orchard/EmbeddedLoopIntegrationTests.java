@@ -166,6 +166,25 @@ class EmbeddedLoopIntegrationTests {
     }
 
     @Test
+    void classifiesSeveralImagesInOneRequestInPartOrder() throws Exception {
+        // when
+        ResponseEntity<String> response = classify(
+                "fashion",
+                Files.readAllBytes(SampleDataset.images("trouser", 1).get(0)),
+                Files.readAllBytes(SampleDataset.images("sneaker", 1).get(0)),
+                Files.readAllBytes(SampleDataset.images("trouser", 2).get(1)));
+
+        // then
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        JsonNode answers = json.readTree(response.getBody());
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).path("label").asString()).isEqualTo("trouser");
+        assertThat(answers.get(1).path("label").asString()).isEqualTo("sneaker");
+        assertThat(answers.get(2).path("label").asString()).isEqualTo("trouser");
+    }
+
+    @Test
     void httpErrorsAreProblemDetails() {
         assertProblem(classify("nope", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB)), 404, "nope");
         assertProblem(classify("fashion", "plain text".getBytes()), 415, "not a JPEG, PNG or WebP");
@@ -226,14 +245,16 @@ class EmbeddedLoopIntegrationTests {
         assertThat(response.getBody()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
-    private ResponseEntity<String> classify(String model, byte[] image) {
+    private ResponseEntity<String> classify(String model, byte[]... images) {
         MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-        form.add("image", new ByteArrayResource(image) {
-            @Override
-            public String getFilename() {
-                return "upload.bin";
-            }
-        });
+        for (byte[] image : images) {
+            form.add("image", new ByteArrayResource(image) {
+                @Override
+                public String getFilename() {
+                    return "upload.bin";
+                }
+            });
+        }
         return client().post()
                 .uri("/v1/models/" + model + ":classify")
                 .contentType(MediaType.MULTIPART_FORM_DATA)

@@ -4,7 +4,13 @@ import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.Prediction;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.LoadedModel;
-import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,33 +18,67 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-/** {@code POST /v1/models/{name}:classify} with a multipart {@code image}: the champion's answer. */
+/**
+ * {@code POST /v1/models/{name}:classify} with one or several multipart {@code image} parts: the
+ * champion's answer for each (one object for one image, an array in part order for several).
+ * Images are decoded on the request thread and classified through the {@link MicroBatcher}, so
+ * concurrent requests share inference calls.
+ */
 @RestController
 class ClassifyController {
 
     private final ChampionModels champions;
     private final ImageDecoder decoder;
+    private final MicroBatcher batcher;
     private final ServingProperties properties;
 
-    ClassifyController(ChampionModels champions, ImageDecoder decoder, ServingProperties properties) {
+    ClassifyController(
+            ChampionModels champions, ImageDecoder decoder, MicroBatcher batcher, ServingProperties properties) {
         this.champions = champions;
         this.decoder = decoder;
+        this.batcher = batcher;
         this.properties = properties;
     }
 
     @PostMapping(path = "/v1/models/{name}:classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Classification classify(@PathVariable String name, @RequestPart("image") MultipartFile image) throws IOException {
+    Object classify(@PathVariable String name, @RequestPart("image") List<MultipartFile> images) throws Exception {
         try (LoadedModel.Lease model = champions.lease(name)) {
-            float[] input = decoder.decode(image.getBytes(), model.classifier().input());
-            Prediction prediction = model.classifier()
-                    .classify(new float[][] {input}, properties.topK())
-                    .get(0);
-            return new Classification(
-                    prediction.label(),
-                    prediction.confidence(),
-                    prediction.top(),
-                    model.manifest().name(),
-                    model.manifest().version());
+            List<CompletableFuture<Prediction>> pending = new ArrayList<>();
+            for (MultipartFile image : images) {
+                pending.add(classify(
+                        model,
+                        decoder.decode(image.getBytes(), model.classifier().input())));
+            }
+            List<Classification> answers = new ArrayList<>();
+            for (CompletableFuture<Prediction> future : pending) {
+                Prediction p = await(future);
+                answers.add(new Classification(
+                        p.label(),
+                        p.confidence(),
+                        p.top(),
+                        model.manifest().name(),
+                        model.manifest().version()));
+            }
+            return answers.size() == 1 ? answers.get(0) : answers;
+        }
+    }
+
+    private CompletableFuture<Prediction> classify(LoadedModel.Lease model, float[] input) {
+        if (properties.batching().enabled()) {
+            return batcher.submit(model, input, properties.topK());
+        }
+        return CompletableFuture.completedFuture(model.classifier()
+                .classify(new float[][] {input}, properties.topK())
+                .get(0));
+    }
+
+    private static Prediction await(CompletableFuture<Prediction> future) throws Exception {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new OverloadedException("inference did not answer within 30 s");
         }
     }
 }
