@@ -15,50 +15,20 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole loop on the embedded default, as a newcomer runs it: a fresh data directory, the sample
  * model trained at first start, files copied into {@code uploads/}, results awaited on disk, and
  * HTTP classification against the same champion.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class EmbeddedLoopIntegrationTests {
-
-    static final Path DATA = newTempDir();
-    static final Path UPLOADS = DATA.resolve("local/uploads");
-    static final Path PREDICTIONS = DATA.resolve("local/predictions/uploads");
-
-    @DynamicPropertySource
-    static void embeddedDefault(DynamicPropertyRegistry registry) {
-        registry.add("orchard.storage.local.root", DATA::toString);
-        registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
-        registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
-        registry.add("orchard.trigger.local.settle", () -> "100ms");
-        registry.add("orchard.images.max-bytes", () -> "200KB");
-        registry.add("spring.servlet.multipart.max-file-size", () -> "1MB");
-        registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
-    }
-
-    @Value("${local.server.port}")
-    int port;
+class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
 
     @Autowired
     UploadLedger ledger;
-
-    JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void uploadsAreScoredByTheSampleChampion() throws Exception {
@@ -231,57 +201,6 @@ class EmbeddedLoopIntegrationTests {
     private JsonNode readResult(String name) {
         try {
             return json.readTree(Files.readAllBytes(PREDICTIONS.resolve(name)));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private void assertProblem(ResponseEntity<String> response, int status, String detail) {
-        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
-        assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
-        JsonNode body = json.readTree(response.getBody());
-        assertThat(body.path("status").asInt()).isEqualTo(status);
-        assertThat(body.path("detail").asString()).contains(detail);
-        assertThat(response.getBody()).doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
-    private ResponseEntity<String> classify(String model, byte[]... images) {
-        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-        for (byte[] image : images) {
-            form.add("image", new ByteArrayResource(image) {
-                @Override
-                public String getFilename() {
-                    return "upload.bin";
-                }
-            });
-        }
-        return client().post()
-                .uri("/v1/models/" + model + ":classify")
-                .contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(form)
-                .exchange((request, response) -> toEntity(response));
-    }
-
-    private ResponseEntity<String> get(String path) {
-        return client().get().uri(path).exchange((request, response) -> toEntity(response));
-    }
-
-    private static ResponseEntity<String> toEntity(org.springframework.http.client.ClientHttpResponse response)
-            throws IOException {
-        HttpStatusCode status = response.getStatusCode();
-        String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return ResponseEntity.status(status).headers(response.getHeaders()).body(body);
-    }
-
-    private RestClient client() {
-        return RestClient.create("http://localhost:" + port);
-    }
-
-    private static Path newTempDir() {
-        try {
-            Path dir = Files.createTempDirectory("orchard-it-");
-            Files.createDirectories(dir.resolve("local/uploads"));
-            return dir;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -24,6 +24,11 @@ class RegistryConfiguration {
                 version == null ? "dev" : version);
     }
 
+    @Bean(destroyMethod = "close")
+    VersionedModels versionedModels(ModelRegistry registry, ModelLoader loader) {
+        return new VersionedModels(registry, loader, 4);
+    }
+
     @Bean
     ChampionCommands championCommands(ModelRegistry registry) {
         return new ChampionCommands(registry);

@@ -2,7 +2,6 @@ package dev.orchard.serving;
 
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.Prediction;
-import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.LoadedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,22 +26,27 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 class ClassifyController {
 
-    private final ChampionModels champions;
+    private final ModelLeases models;
     private final ImageDecoder decoder;
     private final MicroBatcher batcher;
     private final ServingProperties properties;
 
-    ClassifyController(
-            ChampionModels champions, ImageDecoder decoder, MicroBatcher batcher, ServingProperties properties) {
-        this.champions = champions;
+    ClassifyController(ModelLeases models, ImageDecoder decoder, MicroBatcher batcher, ServingProperties properties) {
+        this.models = models;
         this.decoder = decoder;
         this.batcher = batcher;
         this.properties = properties;
     }
 
-    @PostMapping(path = "/v1/models/{name}:classify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Object classify(@PathVariable String name, @RequestPart("image") List<MultipartFile> images) throws Exception {
-        try (LoadedModel.Lease model = champions.lease(name)) {
+    @PostMapping(
+            path = {"/v1/models/{name}:classify", "/v1/models/{name}/versions/{version}:classify"},
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Object classify(
+            @PathVariable String name,
+            @PathVariable(required = false) String version,
+            @RequestPart("image") List<MultipartFile> images)
+            throws Exception {
+        try (LoadedModel.Lease model = models.lease(name, version)) {
             List<CompletableFuture<Prediction>> pending = new ArrayList<>();
             for (MultipartFile image : images) {
                 pending.add(classify(

@@ -24,14 +24,19 @@ class ModelStatusController {
         this.champions = champions;
     }
 
-    @GetMapping("/v1/models/{name}")
-    ModelStatus status(@PathVariable String name) {
+    @GetMapping({"/v1/models/{name}", "/v1/models/{name}/versions/{version}"})
+    ModelStatus status(@PathVariable String name, @PathVariable(required = false) String version) {
         if (!ModelNames.isValid(name)) {
             throw new ModelNotFoundException("no model named '" + name + "'");
         }
-        List<ModelManifest> versions = registry.versions(name);
+        List<ModelManifest> versions = registry.versions(name).stream()
+                .filter(m -> version == null || Integer.toString(m.version()).equals(version))
+                .toList();
         if (versions.isEmpty()) {
-            throw new ModelNotFoundException("no model named '" + name + "'");
+            throw new ModelNotFoundException(
+                    version == null
+                            ? "no model named '" + name + "'"
+                            : "model '" + name + "' has no version '" + version + "'");
         }
         Integer champion = registry.champion(name).map(Alias::version).orElse(null);
         Integer serving = champions.loaded(name).map(ModelManifest::version).orElse(null);
@@ -48,6 +53,9 @@ class ModelStatusController {
                                 m.metrics() == null ? null : m.metrics().macroF1(),
                                 m.trainer() == null ? null : m.trainer().type(),
                                 m.createdAt()))
+                        .toList(),
+                versions.stream()
+                        .map(m -> ModelStatus.VersionStatus.available(m.version()))
                         .toList());
     }
 }

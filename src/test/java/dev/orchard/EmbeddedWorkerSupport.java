@@ -1,0 +1,100 @@
+package dev.orchard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One embedded-default worker shared by the test classes that extend this (same configuration, so
+ * Spring's context cache starts it once): a fresh data directory, the sample model trained at first
+ * start, fast directory scans, small image limits for the limit tests, and HTTP helpers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class EmbeddedWorkerSupport {
+
+    protected static final Path DATA = newTempDir();
+    protected static final Path UPLOADS = DATA.resolve("local/uploads");
+    protected static final Path PREDICTIONS = DATA.resolve("local/predictions/uploads");
+
+    @DynamicPropertySource
+    static void embeddedDefault(DynamicPropertyRegistry registry) {
+        registry.add("orchard.storage.local.root", DATA::toString);
+        registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
+        registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
+        registry.add("orchard.trigger.local.settle", () -> "100ms");
+        registry.add("orchard.images.max-bytes", () -> "200KB");
+        registry.add("spring.servlet.multipart.max-file-size", () -> "1MB");
+        registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
+    }
+
+    @Value("${local.server.port}")
+    protected int port;
+
+    protected final JsonMapper json = JsonMapper.builder().build();
+
+    protected void assertProblem(ResponseEntity<String> response, int status, String detail) {
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
+        assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+        JsonNode body = json.readTree(response.getBody());
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("detail").asString()).contains(detail);
+        assertThat(response.getBody()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    protected ResponseEntity<String> classify(String model, byte[]... images) {
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        for (byte[] image : images) {
+            form.add("image", new ByteArrayResource(image) {
+                @Override
+                public String getFilename() {
+                    return "upload.bin";
+                }
+            });
+        }
+        return client().post()
+                .uri("/v1/models/" + model + ":classify")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form)
+                .exchange((request, response) -> toEntity(response));
+    }
+
+    protected ResponseEntity<String> get(String path) {
+        return client().get().uri(path).exchange((request, response) -> toEntity(response));
+    }
+
+    protected static ResponseEntity<String> toEntity(org.springframework.http.client.ClientHttpResponse response)
+            throws IOException {
+        HttpStatusCode status = response.getStatusCode();
+        String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return ResponseEntity.status(status).headers(response.getHeaders()).body(body);
+    }
+
+    protected RestClient client() {
+        return RestClient.create("http://localhost:" + port);
+    }
+
+    private static Path newTempDir() {
+        try {
+            Path dir = Files.createTempDirectory("orchard-it-");
+            Files.createDirectories(dir.resolve("local/uploads"));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
