@@ -133,6 +133,16 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(get("/v1/models/fashion/versions/7").getStatusCode().value()).isEqualTo(404);
     }
 
+    @Test
+    void publishesAnOpenApiDocumentAndADocsPage() {
+        ResponseEntity<String> api = get("/v3/api-docs");
+        assertThat(api.getStatusCode().value()).isEqualTo(200);
+        assertThat(api.getBody()).contains(":classify").contains(":predict").contains("Orchard");
+        ResponseEntity<String> docs = get("/docs");
+        assertThat(docs.getStatusCode().value()).isIn(200, 302);
+        assertThat(get("/swagger-ui/index.html").getStatusCode().value()).isEqualTo(200);
+    }
+
     private void assertError(ResponseEntity<String> response, int status, String message) {
         assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
         assertThat(json.readTree(response.getBody()).path("error").asString()).contains(message);

@@ -1,0 +1,186 @@
+package dev.orchard.bench;
+
+import dev.orchard.OrchardApplication;
+import dev.orchard.model.ModelInput;
+import dev.orchard.model.TestImages;
+import dev.orchard.model.TestSavedModels;
+import dev.orchard.registry.ModelDraft;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * HTTP classify throughput with 32 concurrent clients, dynamic batching on vs off, same model, same
+ * run: a TensorFlow SavedModel taking 64×64×3 (a dense layer, 10 classes). Not a test: it prints.
+ *
+ * <pre>
+ * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.BatchingBenchmark
+ * </pre>
+ */
+public final class BatchingBenchmark {
+
+    static final int CLIENTS = 32;
+    static final long WARM_UP_MS = 3_000;
+    static final long MEASURE_MS = 10_000;
+
+    record Figures(double requestsPerSecond, long p50Micros, long p99Micros, int errors) {}
+
+    public static void main(String[] args) throws Exception {
+        Path data = Files.createTempDirectory("orchard-batching-bench-");
+        Figures batched = run(data, true);
+        Figures unbatched = run(data, false);
+        System.out.printf(Locale.ROOT, "%n=== HTTP :classify, %d clients, TF SavedModel 64x64x3 -> 10 ===%n", CLIENTS);
+        System.out.printf(Locale.ROOT, "%-12s %12s %10s %10s %7s%n", "", "requests/s", "p50 ms", "p99 ms", "errors");
+        print("batched", batched);
+        print("unbatched", unbatched);
+        System.out.printf(
+                Locale.ROOT,
+                "ratio batched / unbatched  %.2f%n%n",
+                batched.requestsPerSecond() / unbatched.requestsPerSecond());
+    }
+
+    private static void print(String name, Figures f) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %12.1f %10.2f %10.2f %7d%n",
+                name,
+                f.requestsPerSecond(),
+                f.p50Micros() / 1000.0,
+                f.p99Micros() / 1000.0,
+                f.errors());
+    }
+
+    private static Figures run(Path data, boolean batching) throws Exception {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrchardApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--logging.level.root=WARN",
+                        "--orchard.storage.local.root=" + data,
+                        "--orchard.registry.work-dir=" + data.resolve("work"),
+                        "--orchard.bootstrap.enabled=false",
+                        "--orchard.trigger.local.enabled=false",
+                        "--orchard.serving.batching.enabled=" + batching)) {
+            ModelRegistry registry = app.getBean(ModelRegistry.class);
+            if (registry.champion("bench64").isEmpty()) {
+                register(registry, data);
+            }
+            int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+            return load(port);
+        }
+    }
+
+    private static void register(ModelRegistry registry, Path data) throws Exception {
+        ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
+        Random random = new Random(42);
+        float[][] weights = new float[input.size()][10];
+        for (float[] row : weights) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) (random.nextGaussian() * 0.01);
+            }
+        }
+        Path export = data.resolve("export");
+        TestSavedModels.linear(export, input, weights, new float[10], true);
+        Map<String, byte[]> artifacts = new HashMap<>();
+        try (Stream<Path> files = Files.walk(export)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                artifacts.put(
+                        "model/" + export.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+            }
+        }
+        List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
+        int version = registry.register(
+                        new ModelDraft(
+                                "bench64",
+                                ModelManifest.Kind.TENSORFLOW,
+                                input,
+                                ModelManifest.Output.PROBABILITIES,
+                                labels,
+                                null,
+                                null,
+                                null,
+                                null,
+                                artifacts),
+                        "benchmark")
+                .version();
+        registry.promote("bench64", version, Optional.empty(), "benchmark", "benchmark model");
+    }
+
+    private static Figures load(int port) throws Exception {
+        byte[] image = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
+        String boundary = "bench-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
+                        + "Content-Type: image/png\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + image.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(image, 0, body, head.length, image.length);
+        System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/models/bench64:classify"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        long start = System.currentTimeMillis();
+        long measureFrom = start + WARM_UP_MS;
+        long end = measureFrom + MEASURE_MS;
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            running.add(clients.submit(() -> {
+                HttpClient http = HttpClient.newHttpClient();
+                while (System.currentTimeMillis() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        long micros = (System.nanoTime() - t0) / 1000;
+                        if (System.currentTimeMillis() >= measureFrom) {
+                            if (response.statusCode() == 200) {
+                                latencies.add(micros);
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var future : running) {
+            future.get();
+        }
+        clients.shutdown();
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Figures(
+                sorted.length / (MEASURE_MS / 1000.0),
+                sorted[sorted.length / 2],
+                sorted[(int) (sorted.length * 0.99)],
+                errors.get());
+    }
+}
