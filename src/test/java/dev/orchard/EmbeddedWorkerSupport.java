@@ -73,6 +73,35 @@ public abstract class EmbeddedWorkerSupport {
                 .exchange((request, response) -> toEntity(response));
     }
 
+    /** POSTs a JSON body; {@code token} (may be null) goes in {@code Authorization: Bearer}. */
+    protected ResponseEntity<String> postJson(String path, String body, String token) {
+        return client().post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(h -> {
+                    if (token != null) {
+                        h.setBearerAuth(token);
+                    }
+                })
+                .body(body)
+                .exchange((request, response) -> toEntity(response));
+    }
+
+    /** Asserts a tensor-protocol error: {@code {"error": "...detail..."}} with the status. */
+    protected void assertError(ResponseEntity<String> response, int status, String detail) {
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
+        assertThat(json.readTree(response.getBody()).path("error").asString()).contains(detail);
+        assertThat(response.getBody()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    protected static int argmax(JsonNode vector) {
+        int best = 0;
+        for (int i = 1; i < vector.size(); i++) {
+            best = vector.get(i).asDouble() > vector.get(best).asDouble() ? i : best;
+        }
+        return best;
+    }
+
     protected ResponseEntity<String> get(String path) {
         return client().get().uri(path).exchange((request, response) -> toEntity(response));
     }

@@ -6,10 +6,6 @@ import dev.orchard.registry.LoadedModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -55,7 +51,7 @@ class ClassifyController {
             }
             List<Classification> answers = new ArrayList<>();
             for (CompletableFuture<Prediction> future : pending) {
-                Prediction p = await(future);
+                Prediction p = TensorBodies.await(future);
                 answers.add(new Classification(
                         p.label(),
                         p.confidence(),
@@ -74,15 +70,5 @@ class ClassifyController {
         return CompletableFuture.completedFuture(model.classifier()
                 .classify(new float[][] {input}, properties.topK())
                 .get(0));
-    }
-
-    private static Prediction await(CompletableFuture<Prediction> future) throws Exception {
-        try {
-            return future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | CompletionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            throw new OverloadedException("inference did not answer within 30 s");
-        }
     }
 }

@@ -6,14 +6,10 @@ import dev.orchard.registry.LoadedModel;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -23,7 +19,6 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,7 +58,7 @@ class PredictController {
     ResponseEntity<Map<String, Object>> predict(
             @PathVariable String name, @PathVariable(required = false) String version, HttpServletRequest request) {
         try {
-            JsonNode body = readBody(request);
+            JsonNode body = TensorBodies.read(request, maxBody, json);
             try (LoadedModel.Lease model = models.lease(name, version)) {
                 PredictRequest parsed =
                         PredictRequest.parse(body, model.classifier().input(), decoder);
@@ -74,22 +69,22 @@ class PredictController {
                 }
                 List<double[]> vectors = new ArrayList<>();
                 for (CompletableFuture<Prediction> future : pending) {
-                    vectors.add(vector(model.classifier().labels(), future.get(30, TimeUnit.SECONDS)));
+                    vectors.add(TensorBodies.probabilities(model.classifier().labels(), TensorBodies.await(future)));
                 }
                 return ResponseEntity.ok(Map.of(parsed.columnar() ? "outputs" : "predictions", vectors));
             }
         } catch (BadPredictException | IllegalArgumentException e) {
             return error(HttpStatus.BAD_REQUEST, e.getMessage());
-        } catch (BodyTooLargeException e) {
+        } catch (TensorBodies.BodyTooLargeException e) {
             return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
         } catch (ModelNotFoundException e) {
             return error(HttpStatus.NOT_FOUND, e.getMessage());
-        } catch (OverloadedException | ModelUnavailableException | TimeoutException e) {
+        } catch (OverloadedException | ModelUnavailableException e) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, "1")
                     .body(Map.of("error", String.valueOf(e.getMessage())));
-        } catch (ExecutionException e) {
-            log.error("predict on {} failed", name, e.getCause());
+        } catch (RuntimeException e) {
+            log.error("predict on {} failed", name, e);
             return error(HttpStatus.INTERNAL_SERVER_ERROR, "inference failed; the worker logged the cause");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,36 +92,8 @@ class PredictController {
         }
     }
 
-    private JsonNode readBody(HttpServletRequest request) {
-        try {
-            byte[] bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            if (bytes.length > maxBody) {
-                throw new BodyTooLargeException("request body is larger than " + maxBody + " bytes");
-            }
-            return json.readTree(bytes);
-        } catch (JacksonException e) {
-            throw new BadPredictException("request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadPredictException("cannot read the request body: " + e.getMessage());
-        }
-    }
-
-    private static double[] vector(List<String> labels, Prediction prediction) {
-        double[] vector = new double[labels.size()];
-        for (Prediction.LabelScore score : prediction.top()) {
-            vector[labels.indexOf(score.label())] = score.score();
-        }
-        return vector;
-    }
-
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
         return ResponseEntity.status(status)
                 .body(Map.of("error", message == null ? status.getReasonPhrase() : message));
-    }
-
-    private static final class BodyTooLargeException extends RuntimeException {
-        BodyTooLargeException(String message) {
-            super(message);
-        }
     }
 }

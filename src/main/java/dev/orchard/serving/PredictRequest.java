@@ -24,6 +24,11 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
         if (body == null || !body.isObject()) {
             throw new BadPredictException("request body must be a JSON object with \"instances\" or \"inputs\"");
         }
+        JsonNode signature = body.get("signature_name");
+        if (signature != null && !"serving_default".equals(signature.asString(""))) {
+            throw new BadPredictException(
+                    "unknown signature_name " + signature + "; this model serves \"serving_default\"");
+        }
         boolean rows = body.has("instances");
         boolean columns = body.has("inputs");
         if (rows == columns) {

@@ -3,6 +3,7 @@ package dev.orchard.serving;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
+import dev.orchard.storage.PreconditionFailedException;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
+    @ExceptionHandler(PreconditionFailedException.class)
+    ProblemDetail conflict(PreconditionFailedException e) {
+        return problem(
+                HttpStatus.CONFLICT,
+                "conflict",
+                "Concurrent change",
+                "another writer changed it first (" + e.getMessage() + "); read the new state and retry");
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badRequest(IllegalArgumentException e) {
         return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
@@ -90,6 +100,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         "request-too-large",
                         "Request too large",
                         "the upload exceeds the request size limit (spring.servlet.multipart.max-file-size)"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            org.springframework.http.converter.HttpMessageNotReadableException ex,
+            HttpHeaders headers,
+            org.springframework.http.HttpStatusCode status,
+            org.springframework.web.context.request.WebRequest request) {
+        String why = ex.getMostSpecificCause() instanceof tools.jackson.core.JacksonException jackson
+                ? ": " + jackson.getOriginalMessage()
+                : "";
+        return ResponseEntity.badRequest()
+                .body(problem(
+                        HttpStatus.BAD_REQUEST,
+                        "bad-body",
+                        "Unreadable body",
+                        "the request body is missing or is not the expected JSON" + why));
     }
 
     @Override

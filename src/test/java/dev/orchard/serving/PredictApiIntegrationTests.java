@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.JsonNode;
 
@@ -24,11 +23,7 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     ResponseEntity<String> predict(String path, String body) {
-        return client().post()
-                .uri(path)
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(body)
-                .exchange((request, response) -> toEntity(response));
+        return postJson(path, body, null);
     }
 
     @Test
@@ -118,6 +113,20 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     @Test
+    void aBodyOverTheRequestLimitIs413AndAnUnknownSignatureIs400() {
+        // given: the shared worker's request limit is 2 MB
+        String huge = "{\"instances\":[{\"b64\":\"" + "A".repeat(3 * 1024 * 1024) + "\"}]}";
+
+        // then
+        assertError(predict("/v1/models/fashion:predict", huge), 413, "larger than");
+        assertError(
+                predict("/v1/models/fashion:predict", "{\"signature_name\":\"train\",\"instances\":[[[0]]]}"),
+                400,
+                "unknown signature_name");
+        assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
+    }
+
+    @Test
     void modelStatusSpeaksTensorFlowServing() {
         JsonNode status = json.readTree(get("/v1/models/fashion").getBody());
         assertThat(status.path("model_version_status").get(0).path("state").asString())
@@ -137,22 +146,15 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
     void publishesAnOpenApiDocumentAndADocsPage() {
         ResponseEntity<String> api = get("/v3/api-docs");
         assertThat(api.getStatusCode().value()).isEqualTo(200);
-        assertThat(api.getBody()).contains(":classify").contains(":predict").contains("Orchard");
+        assertThat(api.getBody())
+                .contains(":classify")
+                .contains(":predict")
+                .contains(":promote")
+                .contains("/v2/models/{name}/infer")
+                .contains("\"bearer\"")
+                .contains("Orchard");
         ResponseEntity<String> docs = get("/docs");
         assertThat(docs.getStatusCode().value()).isIn(200, 302);
         assertThat(get("/swagger-ui/index.html").getStatusCode().value()).isEqualTo(200);
-    }
-
-    private void assertError(ResponseEntity<String> response, int status, String message) {
-        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(status);
-        assertThat(json.readTree(response.getBody()).path("error").asString()).contains(message);
-    }
-
-    private static int argmax(JsonNode vector) {
-        int best = 0;
-        for (int i = 1; i < vector.size(); i++) {
-            best = vector.get(i).asDouble() > vector.get(best).asDouble() ? i : best;
-        }
-        return best;
     }
 }
