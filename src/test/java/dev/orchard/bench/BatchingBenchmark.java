@@ -33,10 +33,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * HTTP classify throughput with 32 concurrent clients, dynamic batching on vs off, same model, same
- * run: a TensorFlow SavedModel taking 64×64×3 (a dense layer, 10 classes). Not a test: it prints.
+ * run, for two TensorFlow SavedModels taking 64×64×3: {@code dense} (one dense layer, almost no
+ * work per image) and {@code cnn} (two 3×3 convolutions of 32 and 64 filters, ~22 M multiply-adds
+ * per image). It also prints the model's raw rate with 1-image and 32-image calls, the most
+ * batching can win. Not a test: it prints.
  *
  * <pre>
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.BatchingBenchmark
+ * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.BatchingBenchmark -Dbenchmark.models=cnn
  * </pre>
  */
 public final class BatchingBenchmark {
@@ -49,16 +53,64 @@ public final class BatchingBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("orchard-batching-bench-");
-        Figures batched = run(data, true);
-        Figures unbatched = run(data, false);
-        System.out.printf(Locale.ROOT, "%n=== HTTP :classify, %d clients, TF SavedModel 64x64x3 -> 10 ===%n", CLIENTS);
-        System.out.printf(Locale.ROOT, "%-12s %12s %10s %10s %7s%n", "", "requests/s", "p50 ms", "p99 ms", "errors");
-        print("batched", batched);
-        print("unbatched", unbatched);
-        System.out.printf(
-                Locale.ROOT,
-                "ratio batched / unbatched  %.2f%n%n",
-                batched.requestsPerSecond() / unbatched.requestsPerSecond());
+        for (String model : System.getProperty("benchmark.models", "dense,cnn").split(",")) {
+            String name = "bench-" + model.strip();
+            double[] raw = rawRates(data, model.strip());
+            Figures batched = run(data, name, model.strip(), true);
+            Figures unbatched = run(data, name, model.strip(), false);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n=== HTTP :classify, %d clients, TF SavedModel %s 64x64x3 -> 10 ===%n",
+                    CLIENTS,
+                    model);
+            System.out.printf(
+                    Locale.ROOT,
+                    "raw model: %.0f images/s in 1-image calls, %.0f images/s in 32-image calls (x%.2f)%n",
+                    raw[0],
+                    raw[1],
+                    raw[1] / raw[0]);
+            System.out.printf(
+                    Locale.ROOT, "%-12s %12s %10s %10s %7s%n", "", "requests/s", "p50 ms", "p99 ms", "errors");
+            print("batched", batched);
+            print("unbatched", unbatched);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio batched / unbatched  %.2f%n%n",
+                    batched.requestsPerSecond() / unbatched.requestsPerSecond());
+        }
+    }
+
+    /** Images/s of the bare classifier with 1-image and with 32-image calls, 3 s each after warm-up. */
+    private static double[] rawRates(Path data, String model) throws Exception {
+        Path export = data.resolve("raw-" + model);
+        export(export, model);
+        ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
+        List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
+        float[] image = new float[input.size()];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (i % 255) / 255f;
+        }
+        try (dev.orchard.model.TensorFlowClassifier classifier =
+                dev.orchard.model.TensorFlowClassifier.load(export, input, labels, false)) {
+            double[] rates = new double[2];
+            int[] sizes = {1, 32};
+            for (int s = 0; s < sizes.length; s++) {
+                float[][] batch = new float[sizes[s]][];
+                java.util.Arrays.fill(batch, image);
+                long warm = System.nanoTime() + 1_000_000_000L;
+                while (System.nanoTime() < warm) {
+                    classifier.classify(batch, 3);
+                }
+                long images = 0;
+                long t0 = System.nanoTime();
+                while (System.nanoTime() - t0 < 3_000_000_000L) {
+                    classifier.classify(batch, 3);
+                    images += batch.length;
+                }
+                rates[s] = images / ((System.nanoTime() - t0) / 1e9);
+            }
+            return rates;
+        }
     }
 
     private static void print(String name, Figures f) {
@@ -72,27 +124,36 @@ public final class BatchingBenchmark {
                 f.errors());
     }
 
-    private static Figures run(Path data, boolean batching) throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(OrchardApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--logging.level.root=WARN",
-                        "--orchard.storage.local.root=" + data,
-                        "--orchard.registry.work-dir=" + data.resolve("work"),
-                        "--orchard.bootstrap.enabled=false",
-                        "--orchard.trigger.local.enabled=false",
-                        "--orchard.serving.batching.enabled=" + batching)) {
+    private static Figures run(Path data, String name, String model, boolean batching) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--orchard.storage.local.root=" + data,
+                "--orchard.registry.work-dir=" + data.resolve("work"),
+                "--orchard.bootstrap.enabled=false",
+                "--orchard.trigger.local.enabled=false",
+                "--orchard.serving.batching.enabled=" + batching));
+        String extra = System.getProperty("benchmark.args", "");
+        if (!extra.isBlank()) {
+            arguments.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        try (ConfigurableApplicationContext app =
+                new SpringApplicationBuilder(OrchardApplication.class).run(arguments.toArray(String[]::new))) {
             ModelRegistry registry = app.getBean(ModelRegistry.class);
-            if (registry.champion("bench64").isEmpty()) {
-                register(registry, data);
+            if (registry.champion(name).isEmpty()) {
+                register(registry, data, name, model);
             }
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-            return load(port);
+            return load(port, name);
         }
     }
 
-    private static void register(ModelRegistry registry, Path data) throws Exception {
+    private static void export(Path export, String model) throws Exception {
         ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
+        if ("cnn".equals(model)) {
+            TestSavedModels.cnn(export, input, 10, 42);
+            return;
+        }
         Random random = new Random(42);
         float[][] weights = new float[input.size()][10];
         for (float[] row : weights) {
@@ -100,8 +161,13 @@ public final class BatchingBenchmark {
                 row[j] = (float) (random.nextGaussian() * 0.01);
             }
         }
-        Path export = data.resolve("export");
         TestSavedModels.linear(export, input, weights, new float[10], true);
+    }
+
+    private static void register(ModelRegistry registry, Path data, String name, String model) throws Exception {
+        ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
+        Path export = data.resolve("export-" + model);
+        export(export, model);
         Map<String, byte[]> artifacts = new HashMap<>();
         try (Stream<Path> files = Files.walk(export)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -112,7 +178,7 @@ public final class BatchingBenchmark {
         List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
         int version = registry.register(
                         new ModelDraft(
-                                "bench64",
+                                name,
                                 ModelManifest.Kind.TENSORFLOW,
                                 input,
                                 ModelManifest.Output.PROBABILITIES,
@@ -124,10 +190,10 @@ public final class BatchingBenchmark {
                                 artifacts),
                         "benchmark")
                 .version();
-        registry.promote("bench64", version, Optional.empty(), "benchmark", "benchmark model");
+        registry.promote(name, version, Optional.empty(), "benchmark", "benchmark model");
     }
 
-    private static Figures load(int port) throws Exception {
+    private static Figures load(int port, String name) throws Exception {
         byte[] image = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
         String boundary = "bench-boundary";
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
@@ -139,7 +205,7 @@ public final class BatchingBenchmark {
         System.arraycopy(image, 0, body, head.length, image.length);
         System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/bench64:classify"))
+                        URI.create("http://127.0.0.1:" + port + "/v1/models/" + name + ":classify"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
