@@ -40,6 +40,8 @@ public abstract class EmbeddedWorkerSupport {
         registry.add("orchard.images.max-bytes", () -> "200KB");
         registry.add("spring.servlet.multipart.max-file-size", () -> "1MB");
         registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
+        registry.add("orchard.prefix-jobs.chunk-size", () -> "16");
+        registry.add("orchard.prefix-jobs.partitions", () -> "4");
     }
 
     @Value("${local.server.port}")

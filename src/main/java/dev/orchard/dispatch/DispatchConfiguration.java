@@ -1,5 +1,6 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -65,6 +66,7 @@ class DispatchConfiguration {
     JobDispatcher jobDispatcher(
             JobSpecs specs,
             ChampionCommands champions,
+            PrefixJobs prefixJobs,
             JobOperator jobOperator,
             @Qualifier("scoreUploadsJob") Job windowJob,
             ThreadPoolTaskExecutor jobExecutor,
@@ -73,6 +75,7 @@ class DispatchConfiguration {
         return new JobDispatcher(
                 specs,
                 champions,
+                prefixJobs,
                 jobOperator,
                 windowJob,
                 jobExecutor,

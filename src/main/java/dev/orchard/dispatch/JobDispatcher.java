@@ -1,5 +1,6 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.storage.ObjectRef;
@@ -44,6 +45,7 @@ public final class JobDispatcher implements AutoCloseable {
 
     private final JobSpecs specs;
     private final ChampionCommands champions;
+    private final PrefixJobs prefixJobs;
     private final JobOperator jobOperator;
     private final Job windowJob;
     private final Executor executor;
@@ -58,6 +60,7 @@ public final class JobDispatcher implements AutoCloseable {
     public JobDispatcher(
             JobSpecs specs,
             ChampionCommands champions,
+            PrefixJobs prefixJobs,
             JobOperator jobOperator,
             Job windowJob,
             Executor executor,
@@ -66,6 +69,7 @@ public final class JobDispatcher implements AutoCloseable {
             int maxWindowSize) {
         this.specs = specs;
         this.champions = champions;
+        this.prefixJobs = prefixJobs;
         this.jobOperator = jobOperator;
         this.windowJob = windowJob;
         this.executor = executor;
@@ -97,9 +101,24 @@ public final class JobDispatcher implements AutoCloseable {
         if (request instanceof JobRequest.Rollback rollback) {
             return command(() -> champions.rollback(rollback.model(), rollback.by(), rollback.reason()));
         }
-        throw new RejectedRequestException(
-                "this worker does not run '" + request.getClass().getSimpleName()
-                        + "' requests yet (batch prefix scoring and retraining arrive in later versions)");
+        if (request instanceof JobRequest.ScorePrefix score) {
+            return scorePrefix(score);
+        }
+        throw new RejectedRequestException("this worker does not run '"
+                + request.getClass().getSimpleName() + "' requests yet (retraining arrives in a later version)");
+    }
+
+    /** Acked once the run is recorded (or found): the job itself runs, and resumes, in the background. */
+    private CompletableFuture<Outcome> scorePrefix(JobRequest.ScorePrefix score) {
+        try {
+            PrefixJobs.Submission submission = prefixJobs.submit(score);
+            return CompletableFuture.completedFuture(submission.existing() ? Outcome.DUPLICATE : Outcome.COMPLETED);
+        } catch (ModelNotFoundException | IllegalArgumentException e) {
+            throw new RejectedRequestException(e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("could not record prefix job {}: {}", score, e.getMessage());
+            return CompletableFuture.completedFuture(Outcome.FAILED);
+        }
     }
 
     private CompletableFuture<Outcome> command(Runnable action) {

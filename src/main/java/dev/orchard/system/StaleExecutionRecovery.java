@@ -53,13 +53,31 @@ class StaleExecutionRecovery {
         recover();
     }
 
+    /**
+     * When the execution last showed life: its own update, or any of its steps' (a long job's
+     * execution row is only written at start and end, but its steps commit every chunk).
+     */
+    private LocalDateTime lastTouched(JobExecution execution) {
+        LocalDateTime touched =
+                execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
+        JobExecution loaded = jobRepository.getJobExecution(execution.getId());
+        if (loaded != null) {
+            for (var step : loaded.getStepExecutions()) {
+                if (step.getLastUpdated() != null
+                        && (touched == null || step.getLastUpdated().isAfter(touched))) {
+                    touched = step.getLastUpdated();
+                }
+            }
+        }
+        return touched;
+    }
+
     int recover() {
         LocalDateTime cutoff = LocalDateTime.ofInstant(clock.instant().minus(staleAfter), ZoneId.systemDefault());
         int recovered = 0;
         for (String jobName : jobRepository.getJobNames()) {
             for (JobExecution execution : jobRepository.findRunningJobExecutions(jobName)) {
-                LocalDateTime touched =
-                        execution.getLastUpdated() != null ? execution.getLastUpdated() : execution.getCreateTime();
+                LocalDateTime touched = lastTouched(execution);
                 if (touched != null && touched.isBefore(cutoff)) {
                     jobOperator.recover(execution);
                     recovered++;

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class CommandMessage {
 
-    private static final Set<String> FIELDS = Set.of("job", "input", "model", "version", "reason", "by");
+    private static final Set<String> FIELDS =
+            Set.of("job", "input", "model", "version", "reason", "by", "id", "partitions");
 
     private CommandMessage() {}
 
@@ -65,7 +66,16 @@ public final class CommandMessage {
         String prefix = slash < 0 ? "" : path.substring(slash + 1);
         String model = text(root, "model");
         ModelNames.requireValid(model.contains("@") ? model.substring(0, model.indexOf('@')) : model);
-        return new JobRequest.ScorePrefix(bucket, prefix, model);
+        String id = root.hasNonNull("id") ? root.get("id").asString() : null;
+        Integer partitions = null;
+        if (root.hasNonNull("partitions")) {
+            JsonNode value = root.get("partitions");
+            if (!value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > 10_000) {
+                throw new MalformedMessageException("partitions must be a whole number from 1 to 10000, got " + value);
+            }
+            partitions = value.asInt();
+        }
+        return new JobRequest.ScorePrefix(bucket, prefix, model, id, partitions);
     }
 
     private static String model(JsonNode root) {

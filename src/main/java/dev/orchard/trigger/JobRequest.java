@@ -13,8 +13,21 @@ public sealed interface JobRequest {
      */
     record ScoreUpload(ObjectRef object, String source) implements JobRequest {}
 
-    /** Score every image under {@code gs://bucket/prefix} with {@code model} (a batch job). */
-    record ScorePrefix(String bucket, String prefix, String model) implements JobRequest {}
+    /**
+     * Score every image under {@code gs://bucket/prefix} with {@code model} ({@code name},
+     * {@code name@champion} or {@code name@<version>}) as a batch job.
+     *
+     * @param id the run's idempotency key: the same id is the same run (a repeat is a no-op, or
+     *     resumes it if it failed); {@code null} lets the trigger choose one
+     * @param partitions most partitions to split the run into; {@code null} for the configured number
+     */
+    record ScorePrefix(String bucket, String prefix, String model, String id, Integer partitions)
+            implements JobRequest {
+
+        public ScorePrefix withId(String id) {
+            return new ScorePrefix(bucket, prefix, model, id, partitions);
+        }
+    }
 
     /** Retrain {@code model} on its dataset. */
     record Retrain(String model) implements JobRequest {}

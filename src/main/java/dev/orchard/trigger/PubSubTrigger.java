@@ -102,6 +102,10 @@ public final class PubSubTrigger {
         try {
             JobRequest request =
                     CommandMessage.parse(message.getPubsubMessage().getData().toByteArray(), json);
+            if (request instanceof JobRequest.ScorePrefix score && score.id() == null) {
+                // redeliveries of one message are one run
+                request = score.withId("msg-" + message.getPubsubMessage().getMessageId());
+            }
             log.info("command from {}: {}", subscription, request);
             settle(message, subscription, dispatcher.dispatch(request));
         } catch (MalformedMessageException | RejectedRequestException | IllegalArgumentException e) {

@@ -52,6 +52,10 @@ public final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(name, process, log, port);
     }
 
+    public int port() {
+        return port;
+    }
+
     /** Waits until readiness is UP (the champion is loaded); fails with the log's tail if the worker died. */
     public WorkerProcess awaitReady(Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();

@@ -66,7 +66,7 @@ class MessageParsingTests {
                 .isEqualTo(new JobRequest.Rollback("fruit", "alice", "command"));
         assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\"}")).isEqualTo(new JobRequest.Retrain("fruit"));
         assertThat(parse("{\"job\":\"score\",\"input\":\"gs://b/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
-                .isEqualTo(new JobRequest.ScorePrefix("b", "batches/2026-11-22/", "fruit@champion"));
+                .isEqualTo(new JobRequest.ScorePrefix("b", "batches/2026-11-22/", "fruit@champion", null, null));
     }
 
     @Test

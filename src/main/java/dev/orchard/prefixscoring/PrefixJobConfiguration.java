@@ -1,0 +1,254 @@
+package dev.orchard.prefixscoring;
+
+import dev.orchard.model.ImageDecoder;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.registry.VersionedModels;
+import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.StorageProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code score-prefix} job: {@code plan} (list once, pin the model version) → {@code score}
+ * (partitions in parallel, chunk-oriented, restartable) → {@code summary} (written last).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PrefixJobProperties.class)
+public class PrefixJobConfiguration {
+
+    public static final String JOB_NAME = "score-prefix";
+    static final String PARTITION_STEP = "score-prefix-partition";
+
+    @Bean
+    PrefixPlanner prefixPlanner(BlobStore store, JsonMapper json, PrefixJobProperties properties) {
+        return new PrefixPlanner(store, json, properties);
+    }
+
+    @Bean
+    Job scorePrefixJob(
+            JobRepository jobRepository, Step scorePrefixPlan, Step scorePrefixScore, Step scorePrefixSummary) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .start(scorePrefixPlan)
+                .next(scorePrefixScore)
+                .next(scorePrefixSummary)
+                .build();
+    }
+
+    @Bean
+    Step scorePrefixPlan(
+            JobRepository jobRepository, PlatformTransactionManager transactionManager, PrefixPlanner planner) {
+        return new StepBuilder("score-prefix-plan", jobRepository)
+                .tasklet(
+                        (contribution, chunkContext) -> {
+                            PrefixJobParameters p = PrefixJobParameters.of(
+                                    chunkContext.getStepContext().getJobParameters());
+                            planner.planOrReuse(
+                                    p.output(), p.bucket(), p.prefix(), p.model(), p.version(), p.partitions());
+                            return RepeatStatus.FINISHED;
+                        },
+                        transactionManager)
+                .allowStartIfComplete(true) // cheap: reuses the plan, and the partitioner needs it read
+                .build();
+    }
+
+    @Bean
+    Step scorePrefixScore(
+            JobRepository jobRepository,
+            PlanPartitioner planPartitioner,
+            Step scorePrefixPartition,
+            PrefixJobProperties properties,
+            ThreadPoolTaskExecutor prefixPartitionExecutor) {
+        return new StepBuilder("score-prefix-score", jobRepository)
+                .partitioner(PARTITION_STEP, planPartitioner)
+                .step(scorePrefixPartition)
+                .gridSize(properties.partitions())
+                .taskExecutor(prefixPartitionExecutor)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    PlanPartitioner planPartitioner(
+            PrefixPlanner planner, @Value("#{jobParameters}") Map<String, Object> jobParameters) {
+        return new PlanPartitioner(plan(planner, PrefixJobParameters.of(jobParameters)));
+    }
+
+    @Bean
+    Step scorePrefixPartition(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            PrefixJobProperties properties,
+            PartitionReader partitionReader,
+            ImageFetcher imageFetcher,
+            ShardWriter shardWriter) {
+        return new StepBuilder(PARTITION_STEP, jobRepository)
+                .<ListedObject, Fetched>chunk(properties.chunkSize(), transactionManager)
+                .reader(partitionReader)
+                .processor(imageFetcher)
+                .writer(shardWriter)
+                .listener(shardWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    PartitionReader partitionReader(
+            BlobStore store,
+            JsonMapper json,
+            PrefixPlanner planner,
+            @Value("#{jobParameters}") Map<String, Object> jobParameters,
+            @Value("#{stepExecutionContext['partition']}") Integer partition) {
+        PrefixJobParameters p = PrefixJobParameters.of(jobParameters);
+        return new PartitionReader(store, json, p.output(), plan(planner, p), partition);
+    }
+
+    @Bean
+    @StepScope
+    ImageFetcher imageFetcher(
+            BlobStore store,
+            ImageDecoder decoder,
+            ModelRegistry registry,
+            PrefixPlanner planner,
+            PrefixJobProperties properties,
+            @Value("#{jobParameters}") Map<String, Object> jobParameters) {
+        PrefixPlan plan = plan(planner, PrefixJobParameters.of(jobParameters));
+        ModelManifest manifest = registry.manifest(plan.model(), plan.version())
+                .orElseThrow(() -> new IllegalStateException(
+                        "model " + plan.model() + " version " + plan.version() + " no longer exists"));
+        return new ImageFetcher(store, decoder, manifest.input(), properties.readAttempts(), 200);
+    }
+
+    @Bean
+    @StepScope
+    ShardWriter shardWriter(
+            BlobStore store,
+            VersionedModels models,
+            JsonMapper json,
+            PrefixPlanner planner,
+            PrefixJobProperties properties,
+            MeterRegistry meters,
+            @Value("#{jobParameters}") Map<String, Object> jobParameters) {
+        PrefixJobParameters p = PrefixJobParameters.of(jobParameters);
+        return new ShardWriter(store, models, json, p.output(), plan(planner, p), properties.topK(), meters);
+    }
+
+    @Bean
+    Step scorePrefixSummary(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            PrefixPlanner planner,
+            BlobStore store,
+            JsonMapper json) {
+        SummaryWriter summaries = new SummaryWriter(store, json);
+        return new StepBuilder("score-prefix-summary", jobRepository)
+                .tasklet(
+                        (contribution, chunkContext) -> {
+                            PrefixJobParameters p = PrefixJobParameters.of(
+                                    chunkContext.getStepContext().getJobParameters());
+                            JobExecution current = chunkContext
+                                    .getStepContext()
+                                    .getStepExecution()
+                                    .getJobExecution();
+                            List<JobExecution> executions = jobRepository.getJobExecutions(current.getJobInstance());
+                            Instant started = executions.stream()
+                                    .map(JobExecution::getCreateTime)
+                                    .filter(java.util.Objects::nonNull)
+                                    .min(java.util.Comparator.naturalOrder())
+                                    .map(t -> t.atZone(ZoneId.systemDefault()).toInstant())
+                                    .orElse(Instant.now());
+                            summaries.write(
+                                    p.output(),
+                                    plan(planner, p),
+                                    p.job(),
+                                    p.run(),
+                                    started,
+                                    Instant.now(),
+                                    executions.size());
+                            return RepeatStatus.FINISHED;
+                        },
+                        transactionManager)
+                .build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskExecutor prefixPartitionExecutor(PrefixJobProperties properties) {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(properties.threads());
+        executor.setMaxPoolSize(properties.threads());
+        executor.setThreadNamePrefix("orchard-prefix-");
+        executor.initialize();
+        return executor;
+    }
+
+    @Bean
+    PrefixJobs prefixJobs(
+            JobRepository jobRepository,
+            @org.springframework.beans.factory.annotation.Qualifier("scorePrefixJob") Job scorePrefixJob,
+            ModelRegistry registry,
+            PrefixPlanner planner,
+            BlobStore store,
+            StorageProperties storage,
+            PrefixJobProperties properties)
+            throws Exception {
+        return new PrefixJobs(
+                jobRepository,
+                operator(jobRepository, scorePrefixJob, properties),
+                scorePrefixJob,
+                registry,
+                planner,
+                store,
+                storage.bucket(),
+                properties.maxAttempts(),
+                properties.partitions());
+    }
+
+    /**
+     * Prefix jobs run on their own small pool (not a bean: the application's synchronous {@code
+     * JobOperator} stays the only one): {@code start} returns once the execution is recorded.
+     */
+    private static TaskExecutorJobOperator operator(
+            JobRepository jobRepository, Job job, PrefixJobProperties properties) throws Exception {
+        org.springframework.batch.core.configuration.support.MapJobRegistry jobRegistry =
+                new org.springframework.batch.core.configuration.support.MapJobRegistry();
+        jobRegistry.register(job);
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(properties.concurrentJobs());
+        executor.setMaxPoolSize(properties.concurrentJobs());
+        executor.setQueueCapacity(100);
+        executor.setThreadNamePrefix("orchard-prefix-job-");
+        executor.setWaitForTasksToCompleteOnShutdown(false);
+        executor.initialize();
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(jobRepository);
+        operator.setJobRegistry(jobRegistry);
+        operator.setTaskExecutor(executor);
+        operator.afterPropertiesSet();
+        return operator;
+    }
+
+    static PrefixPlan plan(PrefixPlanner planner, PrefixJobParameters p) {
+        return planner.read(p.output())
+                .orElseThrow(() ->
+                        new IllegalStateException("no plan at " + p.output().plan()));
+    }
+}
