@@ -1,0 +1,140 @@
+package dev.orchard.prefixscoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.orchard.system.WorkerProcess;
+import dev.orchard.training.SampleDataset;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * kill -9 in the middle of a prefix job, then a restart: the job resumes by itself (stale
+ * execution recovery, then the resumer), partitions that had completed are not run again, and the
+ * output holds every image in exactly one line.
+ */
+class PrefixJobRestartIntegrationTests {
+
+    static final int IMAGES = 3000; // 750 chunks of 4, 6 partitions of 125 chunks
+
+    final Path dir = Path.of("target/worker-logs/prefix-restart-" + System.currentTimeMillis())
+            .toAbsolutePath();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void aWorkerKilledMidJobFinishesItExactlyOnceAfterRestart() throws Exception {
+        // given
+        Path root = dir.resolve("data");
+        Path input = Files.createDirectories(root.resolve("local/batches/nightly"));
+        List<Path> images = SampleDataset.images();
+        for (int i = 0; i < IMAGES; i++) {
+            Files.copy(images.get(i), input.resolve(String.format("img-%04d.png", i)));
+        }
+        Map<String, String> settings = Map.of(
+                "orchard.storage.local.root", root.toString(),
+                "orchard.registry.work-dir", dir.resolve("work").toString(),
+                "orchard.prefix-jobs.chunk-size", "4",
+                "orchard.prefix-jobs.partitions", "6",
+                "orchard.prefix-jobs.threads", "2",
+                "orchard.prefix-jobs.resume-interval", "1s",
+                "orchard.batch.stale-after", "2s",
+                "orchard.batch.stale-check-interval", "1s",
+                "orchard.trigger.local.enabled", "false");
+        Path output = root.resolve("local/predictions/jobs/score/nightly-1");
+
+        try (WorkerProcess first = WorkerProcess.start("first", dir, settings)) {
+            first.awaitReady(Duration.ofSeconds(120));
+            HttpResponse<String> submitted = post(
+                    first.port(),
+                    Files.readString(root.resolve(".orchard-admin-token")).strip(),
+                    "{\"job\":\"score\",\"input\":\"gs://local/batches/nightly/\",\"model\":\"fashion\",\"id\":\"nightly-1\"}");
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+
+            // when: killed once the first partition has completed, while others run
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> Files.exists(output.resolve("predictions-00124.jsonl")));
+            Thread.sleep(100);
+            first.kill9();
+        }
+        assertThat(output.resolve("summary.json"))
+                .as("the kill must land mid-job")
+                .doesNotExist();
+
+        // then: a restarted worker resumes and completes the job
+        try (WorkerProcess second = WorkerProcess.start("second", dir, settings)) {
+            second.awaitReady(Duration.ofSeconds(120));
+            await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(output.resolve("summary.json")));
+            HttpResponse<String> status = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.port() + "/jobs/nightly-1"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            JsonNode body = json.readTree(status.body());
+            assertThat(body.path("status").asString()).isEqualTo("COMPLETED");
+            assertThat(body.path("executions").asInt()).isEqualTo(2);
+            assertThat(body.path("predictions").asInt()).isEqualTo(IMAGES);
+        }
+        Set<String> objects = new HashSet<>();
+        int lines = 0;
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path shard : files.filter(f -> f.getFileName().toString().startsWith("predictions-"))
+                    .toList()) {
+                for (String line : Files.readAllLines(shard, StandardCharsets.UTF_8)) {
+                    objects.add(json.readTree(line).path("object").asString());
+                    lines++;
+                }
+            }
+        }
+        assertThat(lines).isEqualTo(IMAGES);
+        assertThat(objects).hasSize(IMAGES);
+        JsonNode summary = json.readTree(Files.readString(output.resolve("summary.json")));
+        assertThat(summary.path("predictions").asInt()).isEqualTo(IMAGES);
+        assertThat(summary.path("executions").asInt()).isEqualTo(2);
+        try (Connection db =
+                DriverManager.getConnection("jdbc:h2:file:" + root.resolve(".orchard-jobs/batch"), "sa", "")) {
+            assertThat(count(db, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING', 'STARTED')"))
+                    .isZero();
+            long rerun = count(
+                    db,
+                    "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'score-prefix-partition:%'"
+                            + " AND JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION)");
+            assertThat(rerun).as("completed partitions are not run again").isBetween(1L, 5L);
+        }
+    }
+
+    private static HttpResponse<String> post(int port, String token, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
