@@ -10,9 +10,11 @@ record JobSpecFile(
         Trigger trigger,
         String model,
         String output,
-        @JsonProperty("top-k") Integer topK) {
+        @JsonProperty("top-k") Integer topK,
+        String input,
+        Integer partitions) {
 
-    record Trigger(Storage storage) {}
+    record Trigger(Storage storage, String schedule) {}
 
     record Storage(String bucket, String prefix, List<String> suffixes) {}
 }

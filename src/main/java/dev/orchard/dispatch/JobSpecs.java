@@ -33,13 +33,25 @@ public final class JobSpecs {
             .build();
 
     private final List<JobSpec> specs;
+    private final List<PrefixJobSpec> prefixSpecs;
 
     public JobSpecs(List<JobSpec> specs) {
-        this.specs = List.copyOf(specs);
+        this(specs, List.of());
     }
 
+    public JobSpecs(List<JobSpec> specs, List<PrefixJobSpec> prefixSpecs) {
+        this.specs = List.copyOf(specs);
+        this.prefixSpecs = List.copyOf(prefixSpecs);
+    }
+
+    /** The upload-scoring ({@code kind: score}) specs. */
     public List<JobSpec> all() {
         return specs;
+    }
+
+    /** The {@code kind: score-prefix} specs. */
+    public List<PrefixJobSpec> prefixSpecs() {
+        return prefixSpecs;
     }
 
     /** The score spec whose storage trigger matches the object, if any (first by file name). */
@@ -55,7 +67,10 @@ public final class JobSpecs {
 
     /** Model names the specs depend on (the worker is ready only once each has a champion). */
     public Set<String> models() {
-        return specs.stream().map(s -> s.model().name()).collect(Collectors.toCollection(java.util.TreeSet::new));
+        Set<String> models =
+                specs.stream().map(s -> s.model().name()).collect(Collectors.toCollection(java.util.TreeSet::new));
+        prefixSpecs.forEach(s -> models.add(s.model().name()));
+        return models;
     }
 
     /** Loads every {@code *.yaml} / {@code *.yml} under {@code directory}, sorted by file name. */
@@ -74,20 +89,27 @@ public final class JobSpecs {
             throw new InvalidJobSpecException(directory.toString(), null, "cannot list: " + e.getMessage());
         }
         List<JobSpec> specs = new ArrayList<>();
+        List<PrefixJobSpec> prefixSpecs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Path file : files) {
-            for (JobSpec spec : parse(file, placeholders)) {
-                if (!names.add(spec.name())) {
+            for (Object spec : parse(file, placeholders)) {
+                String name = spec instanceof JobSpec s ? s.name() : ((PrefixJobSpec) spec).name();
+                if (!names.add(name)) {
                     throw new InvalidJobSpecException(
-                            file.toString(), "name", "'" + spec.name() + "' is used by another spec");
+                            file.toString(), "name", "'" + name + "' is used by another spec");
                 }
-                specs.add(spec);
+                if (spec instanceof JobSpec s) {
+                    specs.add(s);
+                } else {
+                    prefixSpecs.add((PrefixJobSpec) spec);
+                }
             }
         }
-        return new JobSpecs(specs);
+        return new JobSpecs(specs, prefixSpecs);
     }
 
-    static List<JobSpec> parse(Path file, PropertyResolver placeholders) {
+    /** The specs of one file: {@link JobSpec}s and {@link PrefixJobSpec}s. */
+    static List<Object> parse(Path file, PropertyResolver placeholders) {
         String where = file.toString();
         String text;
         try {
@@ -100,7 +122,7 @@ public final class JobSpecs {
         } catch (IllegalArgumentException e) {
             throw new InvalidJobSpecException(where, null, e.getMessage());
         }
-        List<JobSpec> specs = new ArrayList<>();
+        List<Object> specs = new ArrayList<>();
         try (MappingIterator<JobSpecFile> documents =
                 YAML.readerFor(JobSpecFile.class).readValues(text)) {
             while (documents.hasNextValue()) {
@@ -120,15 +142,26 @@ public final class JobSpecs {
         return specs;
     }
 
-    private static JobSpec validate(String file, JobSpecFile raw) {
+    private static Object validate(String file, JobSpecFile raw) {
         require(file, "name", raw.name());
         if (!raw.name().matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new InvalidJobSpecException(
                     file, "name", "must be lower-case letters, digits and '-', got '" + raw.name() + "'");
         }
         require(file, "kind", raw.kind());
+        if (raw.kind().equals("score-prefix")) {
+            return validatePrefix(file, raw);
+        }
         if (!raw.kind().equals("score")) {
-            throw new InvalidJobSpecException(file, "kind", "must be 'score', got '" + raw.kind() + "'");
+            throw new InvalidJobSpecException(
+                    file, "kind", "must be 'score' or 'score-prefix', got '" + raw.kind() + "'");
+        }
+        if (raw.input() != null || raw.partitions() != null) {
+            throw new InvalidJobSpecException(
+                    file, raw.input() != null ? "input" : "partitions", "is only for kind 'score-prefix'");
+        }
+        if (raw.trigger() != null && raw.trigger().schedule() != null) {
+            throw new InvalidJobSpecException(file, "trigger.schedule", "is only for kind 'score-prefix'");
         }
         if (raw.trigger() == null || raw.trigger().storage() == null) {
             throw new InvalidJobSpecException(file, "trigger.storage", "is required for kind 'score'");
@@ -170,6 +203,54 @@ public final class JobSpecs {
                 output,
                 topK,
                 file);
+    }
+
+    private static PrefixJobSpec validatePrefix(String file, JobSpecFile raw) {
+        if (raw.trigger() != null && raw.trigger().storage() != null) {
+            throw new InvalidJobSpecException(
+                    file, "trigger.storage", "is only for kind 'score' (a score-prefix job reads 'input')");
+        }
+        if (raw.output() != null || raw.topK() != null) {
+            throw new InvalidJobSpecException(
+                    file,
+                    raw.output() != null ? "output" : "top-k",
+                    "is not used by kind 'score-prefix' (output goes to predictions/jobs/score/<run>/)");
+        }
+        require(file, "input", raw.input());
+        if (!raw.input().startsWith("gs://") || !raw.input().endsWith("/")) {
+            throw new InvalidJobSpecException(file, "input", "must be gs://bucket/prefix/, got '" + raw.input() + "'");
+        }
+        String path = raw.input().substring(5);
+        int slash = path.indexOf('/');
+        String bucket = path.substring(0, slash);
+        String prefix = path.substring(slash + 1);
+        if (bucket.isEmpty()) {
+            throw new InvalidJobSpecException(file, "input", "names no bucket: '" + raw.input() + "'");
+        }
+        if (!prefix.isEmpty()) {
+            folder(file, "input", prefix.replace("{date}", "2026-01-01"));
+        }
+        ModelRef model;
+        try {
+            model = ModelRef.parse(raw.model());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, "model", e.getMessage());
+        }
+        String schedule = raw.trigger() == null ? null : raw.trigger().schedule();
+        if (schedule != null) {
+            try {
+                org.springframework.scheduling.support.CronExpression.parse(schedule);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobSpecException(
+                        file,
+                        "trigger.schedule",
+                        "is not a cron expression (sec min hour day month weekday): " + e.getMessage());
+            }
+        }
+        if (raw.partitions() != null && (raw.partitions() < 1 || raw.partitions() > 10_000)) {
+            throw new InvalidJobSpecException(file, "partitions", "must be 1..10000, got " + raw.partitions());
+        }
+        return new PrefixJobSpec(raw.name(), bucket, prefix, model, schedule, raw.partitions(), file);
     }
 
     private static String folder(String file, String field, String value) {

@@ -149,7 +149,15 @@ public class PrefixJobConfiguration {
             MeterRegistry meters,
             @Value("#{jobParameters}") Map<String, Object> jobParameters) {
         PrefixJobParameters p = PrefixJobParameters.of(jobParameters);
-        return new ShardWriter(store, models, json, p.output(), plan(planner, p), properties.topK(), meters);
+        return new ShardWriter(
+                store,
+                models,
+                json,
+                p.output(),
+                plan(planner, p),
+                properties.topK(),
+                properties.inferenceBatchSize(),
+                meters);
     }
 
     @Bean

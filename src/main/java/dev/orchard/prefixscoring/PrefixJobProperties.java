@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions most partitions a job is split into unless its request says; a failed partition
  *     restarts alone
  * @param chunkSize images per chunk: one transaction, one shard, one batched inference call
+ * @param inferenceBatchSize most images per inference call (a chunk is scored in calls of this size)
  * @param topK ranked labels per prediction line
  * @param concurrentJobs prefix jobs running at once on this worker
  * @param maxAttempts executions a job gets (first run plus automatic restarts after a crash)
@@ -27,6 +28,7 @@ public record PrefixJobProperties(
         @DefaultValue("2") @Min(1) @Max(64) int threads,
         @DefaultValue("16") @Min(1) @Max(10_000) int partitions,
         @DefaultValue("256") @Min(1) @Max(10_000) int chunkSize,
+        @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
         @DefaultValue("3") @Min(1) @Max(100) int topK,
         @DefaultValue("1") @Min(1) @Max(16) int concurrentJobs,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,

@@ -17,7 +17,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scores one chunk with one batched inference call of the pinned model version and writes its
+ * Scores one chunk with batched inference calls of the pinned model version and writes its
  * shard: {@code predictions-<chunk>.jsonl} and, when some objects could not be scored, {@code
  * errors-<chunk>.jsonl}. A chunk is always the same objects (the plan fixes them), so writing it
  * again after a crash replaces the shard rather than adding lines.
@@ -33,6 +33,7 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
     private final JobOutput output;
     private final PrefixPlan plan;
     private final int topK;
+    private final int inferenceBatchSize;
     private final Counter predictedCounter;
     private final Counter errorCounter;
     private StepExecution stepExecution;
@@ -44,6 +45,7 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
             JobOutput output,
             PrefixPlan plan,
             int topK,
+            int inferenceBatchSize,
             MeterRegistry meters) {
         this.store = store;
         this.models = models;
@@ -51,6 +53,7 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
         this.output = output;
         this.plan = plan;
         this.topK = topK;
+        this.inferenceBatchSize = inferenceBatchSize;
         this.predictedCounter = meters.counter("orchard.prefix.images", "outcome", "predicted");
         this.errorCounter = meters.counter("orchard.prefix.images", "outcome", "error");
     }
@@ -85,12 +88,16 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
         }
         StringBuilder predictions = new StringBuilder();
         if (!decoded.isEmpty()) {
-            float[][] batch = new float[decoded.size()][];
-            for (int i = 0; i < batch.length; i++) {
-                batch[i] = decoded.get(i).tensor();
-            }
             try (LoadedModel.Lease model = models.lease(plan.model(), plan.version())) {
-                List<Prediction> answers = model.classifier().classify(batch, topK);
+                List<Prediction> answers = new ArrayList<>(decoded.size());
+                for (int from = 0; from < decoded.size(); from += inferenceBatchSize) {
+                    int to = Math.min(decoded.size(), from + inferenceBatchSize);
+                    float[][] batch = new float[to - from][];
+                    for (int i = from; i < to; i++) {
+                        batch[i - from] = decoded.get(i).tensor();
+                    }
+                    answers.addAll(model.classifier().classify(batch, topK));
+                }
                 for (int i = 0; i < answers.size(); i++) {
                     Prediction p = answers.get(i);
                     Fetched.Decoded d = decoded.get(i);

@@ -91,6 +91,49 @@ class JobSpecsTests {
     }
 
     @Test
+    void scorePrefixSpecsCarryInputScheduleAndPartitions() throws Exception {
+        JobSpecs specs = load("""
+                name: nightly
+                kind: score-prefix
+                input: gs://photos/batches/{date}/
+                model: fruit
+                partitions: 4
+                trigger:
+                  schedule: "0 0 2 * * *"
+                """);
+
+        PrefixJobSpec spec = specs.prefixSpecs().get(0);
+        assertThat(specs.all()).isEmpty();
+        assertThat(spec.bucket()).isEqualTo("photos");
+        assertThat(spec.prefixOn(java.time.LocalDate.of(2026, 11, 22))).isEqualTo("batches/2026-11-22/");
+        assertThat(spec.schedule()).isEqualTo("0 0 2 * * *");
+        assertThat(spec.partitions()).isEqualTo(4);
+        assertThat(specs.models()).containsExactly("fruit");
+    }
+
+    @Test
+    void badScorePrefixSpecsNameTheField() {
+        String base = "name: nightly\nkind: score-prefix\nmodel: fruit\n";
+        assertInvalid(base + "input: /local/dir/\n", "input", "gs://bucket/prefix/");
+        assertInvalid(base + "input: gs://b/x\n", "input", "gs://bucket/prefix/");
+        assertInvalid(base + "input: gs://b/../x/\n", "input", "..");
+        assertInvalid(base + "input: gs://b/x/\ntrigger:\n  schedule: \"every night\"\n", "trigger.schedule", "cron");
+        assertInvalid(base + "input: gs://b/x/\npartitions: 0\n", "partitions", "1..10000");
+        assertInvalid(base + "input: gs://b/x/\noutput: predictions/\n", "output", "not used");
+        assertInvalid(
+                "name: up\nkind: score\ntrigger:\n  schedule: \"0 0 2 * * *\"\n  storage:\n    bucket: b\n"
+                        + "    prefix: uploads/\nmodel: fruit\noutput: predictions/\n",
+                "trigger.schedule",
+                "only for kind 'score-prefix'");
+    }
+
+    @Test
+    void theExamplesAreValidSpecs() {
+        JobSpecs examples = JobSpecs.load(Path.of("jobs/examples"), env);
+        assertThat(examples.prefixSpecs()).extracting(PrefixJobSpec::name).contains("nightly-batches");
+    }
+
+    @Test
     void aMissingDirectoryIsAnError() {
         assertThatThrownBy(() -> JobSpecs.load(dir.resolve("absent"), env)).hasMessageContaining("does not exist");
     }

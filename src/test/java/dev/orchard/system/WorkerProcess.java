@@ -35,13 +35,12 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess start(String name, Path logDir, Map<String, String> arguments) throws IOException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(
-                java,
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.orchard.OrchardApplication",
-                "--server.port=" + port));
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xmx1g", "-cp", classPath(), "dev.orchard.OrchardApplication", "--server.port=" + port));
+        String jvmArgs = System.getProperty("worker.jvm-args", "");
+        if (!jvmArgs.isBlank()) {
+            command.addAll(1, List.of(jvmArgs.strip().split("\\s+")));
+        }
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
@@ -52,8 +51,30 @@ public final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(name, process, log, port);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public int port() {
         return port;
+    }
+
+    /** The running classpath: the test JVM's, or under {@code exec:java} the project's class loader. */
+    private static String classPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (!entries.isEmpty()) {
+                return String.join(java.io.File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     /** Waits until readiness is UP (the champion is loaded); fails with the log's tail if the worker died. */

@@ -213,6 +213,7 @@ class PubSubTriggerIntegrationTests {
         publish(commandsTopic, Map.of(), "{\"job\":\"promote\",\"model\":\"fashion\",\"version\":99}");
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\",\"urgent\":true}");
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\"}");
+        publish(commandsTopic, Map.of(), "{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"ghost\"}");
 
         // then
         List<String> reasons = new ArrayList<>();
@@ -220,7 +221,7 @@ class PubSubTriggerIntegrationTests {
             pullDeadLetters(Duration.ZERO)
                     .forEach(m -> reasons.add(
                             m.getPubsubMessage().getAttributesOrDefault(PubSubTrigger.ERROR_ATTRIBUTE, "<none>")));
-            assertThat(reasons).hasSize(7);
+            assertThat(reasons).hasSize(8);
         });
         assertThat(String.join("\n", reasons))
                 .contains("attribute 'eventType' is missing")
@@ -229,7 +230,43 @@ class PubSubTriggerIntegrationTests {
                 .contains("unknown job 'explode'")
                 .contains("has no version 99")
                 .contains("unknown field 'urgent'")
-                .contains("does not run 'Retrain' requests yet");
+                .contains("does not run 'Retrain' requests yet")
+                .contains("model 'ghost' has no champion");
+    }
+
+    @Test
+    void aScoreCommandRunsOnePrefixJobPerRunWhateverIsRedelivered() throws Exception {
+        // given
+        Path batch = Files.createDirectories(DATA.resolve("local/batches/cmd"));
+        List<Path> images = SampleDataset.images().subList(0, 30);
+        for (int i = 0; i < images.size(); i++) {
+            Files.copy(images.get(i), batch.resolve("img-" + i + ".png"));
+        }
+        String command = "{\"job\":\"score\",\"input\":\"gs://local/batches/cmd/\",\"model\":\"fashion@champion\"";
+
+        // when: the same run three times, and one command without an id
+        for (int i = 0; i < 3; i++) {
+            publish(commandsTopic, Map.of(), command + ",\"id\":\"cmd-1\"}");
+        }
+        publish(commandsTopic, Map.of(), command + "}");
+
+        // then
+        Path runs = DATA.resolve("local/predictions/jobs/score");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(runs.resolve("cmd-1/summary.json")));
+        JsonNode summary = read(runs.resolve("cmd-1/summary.json"));
+        assertThat(summary.path("predictions").asInt()).isEqualTo(30);
+        assertThat(summary.path("executions").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (var dirs = Files.list(runs)) {
+                return dirs.filter(d -> d.getFileName().toString().startsWith("msg-"))
+                        .anyMatch(d -> Files.exists(d.resolve("summary.json")));
+            }
+        });
+        try (var dirs = Files.list(runs)) {
+            assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("msg-")))
+                    .as("one run for the message without an id")
+                    .hasSize(1);
+        }
     }
 
     @Test
