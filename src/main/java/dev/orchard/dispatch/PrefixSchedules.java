@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronTrigger;
 import org.springframework.stereotype.Component;
 
@@ -33,13 +33,16 @@ class PrefixSchedules {
 
     private final JobSpecs specs;
     private final PrefixJobs jobs;
-    private final TaskScheduler scheduler;
+    private final ThreadPoolTaskScheduler scheduler;
     private final List<ScheduledFuture<?>> scheduled = new CopyOnWriteArrayList<>();
 
-    PrefixSchedules(JobSpecs specs, PrefixJobs jobs, TaskScheduler scheduler) {
+    PrefixSchedules(JobSpecs specs, PrefixJobs jobs) {
         this.specs = specs;
         this.jobs = jobs;
-        this.scheduler = scheduler;
+        this.scheduler = new ThreadPoolTaskScheduler(); // its own: Pub/Sub brings schedulers of its own
+        this.scheduler.setPoolSize(1);
+        this.scheduler.setThreadNamePrefix("orchard-schedule-");
+        this.scheduler.initialize();
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -63,6 +66,7 @@ class PrefixSchedules {
     void stop() {
         scheduled.forEach(f -> f.cancel(false));
         scheduled.clear();
+        scheduler.shutdown();
     }
 
     /** Submits the run of {@code spec} for the minute of {@code at}; empty if it could not be submitted. */

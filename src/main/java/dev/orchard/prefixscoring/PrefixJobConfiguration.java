@@ -1,5 +1,7 @@
 package dev.orchard.prefixscoring;
 
+import com.google.cloud.spring.pubsub.core.publisher.PubSubPublisherTemplate;
+import com.google.cloud.spring.pubsub.core.subscriber.PubSubSubscriberTemplate;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
@@ -20,10 +22,15 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (partitions in parallel, chunk-oriented, restartable) → {@code summary} (written last).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PrefixJobProperties.class)
+@EnableConfigurationProperties({PrefixJobProperties.class, RemotePartitionProperties.class})
 public class PrefixJobConfiguration {
 
     public static final String JOB_NAME = "score-prefix";
@@ -77,13 +84,25 @@ public class PrefixJobConfiguration {
             PlanPartitioner planPartitioner,
             Step scorePrefixPartition,
             PrefixJobProperties properties,
+            RemotePartitionProperties remote,
+            ObjectProvider<PubSubPublisherTemplate> publishers,
+            JsonMapper json,
             ThreadPoolTaskExecutor prefixPartitionExecutor) {
-        return new StepBuilder("score-prefix-score", jobRepository)
+        var builder = new StepBuilder("score-prefix-score", jobRepository)
                 .partitioner(PARTITION_STEP, planPartitioner)
                 .step(scorePrefixPartition)
-                .gridSize(properties.partitions())
-                .taskExecutor(prefixPartitionExecutor)
-                .build();
+                .gridSize(properties.partitions());
+        if (remote.enabled()) {
+            PubSubPublisherTemplate publisher = publishers.getIfAvailable();
+            if (publisher == null) {
+                throw new IllegalStateException(
+                        "orchard.prefix-jobs.remote.enabled needs orchard.pubsub.enabled=true (partitions travel over Pub/Sub)");
+            }
+            return builder.partitionHandler(
+                            new PubSubPartitionHandler(publisher, jobRepository, json, remote, properties.partitions()))
+                    .build();
+        }
+        return builder.taskExecutor(prefixPartitionExecutor).build();
     }
 
     @Bean
@@ -196,6 +215,42 @@ public class PrefixJobConfiguration {
                         },
                         transactionManager)
                 .build();
+    }
+
+    /** Takes partitions of any replica's prefix jobs from the shared subscription. */
+    @Bean(destroyMethod = "close")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty({
+        "orchard.pubsub.enabled",
+        "orchard.prefix-jobs.remote.enabled"
+    })
+    PartitionRequestListener partitionRequestListener(
+            PubSubSubscriberTemplate subscriber,
+            JobRepository jobRepository,
+            @Qualifier("scorePrefixPartition") Step scorePrefixPartition,
+            JsonMapper json,
+            RemotePartitionProperties remote,
+            PrefixJobProperties properties,
+            Environment environment) {
+        String workerId = environment.getProperty(
+                "orchard.jobs.worker-id",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+        return new PartitionRequestListener(
+                subscriber,
+                jobRepository,
+                scorePrefixPartition,
+                json,
+                remote.subscription(),
+                workerId.isBlank()
+                        ? java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getName()
+                        : workerId,
+                properties.threads());
+    }
+
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnBean(PartitionRequestListener.class)
+    ApplicationListener<ApplicationReadyEvent> startPartitionRequestListener(PartitionRequestListener listener) {
+        return event -> listener.start();
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.TaskScheduler;
 import tools.jackson.databind.JsonNode;
 
 /** A scheduled {@code score-prefix} spec: it fires, scores today's folder, and one tick is one run. */
@@ -24,9 +23,6 @@ class PrefixSchedulesIntegrationTests extends EmbeddedWorkerSupport {
 
     @Autowired
     PrefixJobs jobs;
-
-    @Autowired
-    TaskScheduler scheduler;
 
     @Test
     void aScheduledSpecScoresTodaysFolderOncePerTick() throws Exception {
@@ -39,7 +35,7 @@ class PrefixSchedulesIntegrationTests extends EmbeddedWorkerSupport {
         }
         PrefixJobSpec spec = new PrefixJobSpec(
                 "nightly", "local", "drops/{date}/", ModelRef.parse("fashion"), "* * * * * *", 2, "test");
-        PrefixSchedules schedules = new PrefixSchedules(new JobSpecs(List.of(), List.of(spec)), jobs, scheduler);
+        PrefixSchedules schedules = new PrefixSchedules(new JobSpecs(List.of(), List.of(spec)), jobs);
 
         // when: the same tick fired twice (two replicas), then the schedule runs for a while
         Instant tick = Instant.now();

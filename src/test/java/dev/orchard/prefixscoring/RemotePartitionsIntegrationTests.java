@@ -1,0 +1,196 @@
+package dev.orchard.prefixscoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.orchard.system.WorkerProcess;
+import dev.orchard.testing.TestBackends;
+import dev.orchard.training.SampleDataset;
+import dev.orchard.trigger.PubSubEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Remote partitioning over Pub/Sub: two worker processes on one PostgreSQL job repository and one
+ * partition subscription. A job submitted to one of them runs partitions on both; the other is
+ * killed with SIGKILL in the middle of a partition, whose request comes back and is finished by the
+ * survivor from its last committed chunk. Every image ends in exactly one line.
+ */
+@EnabledIf("dev.orchard.testing.TestBackends#pubSubAndPostgresAvailable")
+class RemotePartitionsIntegrationTests {
+
+    static final int IMAGES = 2400; // 75 chunks of 32, 12 partitions
+
+    final Path dir = Path.of("target/worker-logs/remote-partitions-" + System.currentTimeMillis())
+            .toAbsolutePath();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void partitionsRunOnBothReplicasAndSurviveTheLossOfOne() throws Exception {
+        String database =
+                "orchard_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(TestBackends.postgresUrl(), "orchard", "orchard");
+                PubSubEmulator emulator = new PubSubEmulator()) {
+            admin.createStatement().execute("CREATE DATABASE " + database);
+            String jdbcUrl = TestBackends.postgresUrl().replaceAll("/[^/]*$", "/" + database);
+            String deadLetter = emulator.topic("dead-letter");
+            String topic = emulator.topic("partitions");
+            String subscription = emulator.subscription("partitions", topic, deadLetter, 20);
+            Path root = dir.resolve("data");
+            Path input = Files.createDirectories(root.resolve("local/batches/remote"));
+            List<Path> images = SampleDataset.images();
+            for (int i = 0; i < IMAGES; i++) {
+                Files.copy(images.get(i), input.resolve(String.format("img-%04d.png", i)));
+            }
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "orchard.storage.local.root",
+                    root.toString(),
+                    "orchard.trigger.local.enabled",
+                    "false",
+                    "orchard.pubsub.enabled",
+                    "true",
+                    "orchard.pubsub.notification-subscription",
+                    "",
+                    "orchard.pubsub.command-subscription",
+                    "",
+                    "orchard.pubsub.dead-letter-topic",
+                    deadLetter,
+                    "spring.cloud.gcp.pubsub.emulator-host",
+                    emulator.host(),
+                    "spring.cloud.gcp.project-id",
+                    PubSubEmulator.PROJECT,
+                    "spring.datasource.url",
+                    jdbcUrl));
+            settings.putAll(Map.of(
+                    "spring.datasource.username", "orchard",
+                    "spring.datasource.password", "orchard",
+                    "orchard.prefix-jobs.remote.enabled", "true",
+                    "orchard.prefix-jobs.remote.topic", topic,
+                    "orchard.prefix-jobs.remote.subscription", subscription,
+                    "orchard.prefix-jobs.chunk-size", "32",
+                    "orchard.prefix-jobs.partitions", "12",
+                    "orchard.prefix-jobs.threads", "1",
+                    "spring.cloud.gcp.pubsub.subscriber.max-duration-per-ack-extension", "10"));
+            Path output = root.resolve("local/predictions/jobs/score/remote-1");
+            try (WorkerProcess a = start("a", settings);
+                    WorkerProcess b = start("b", settings)) {
+                b.awaitReady(Duration.ofSeconds(120));
+
+                // when: a job submitted to a, and b killed while it runs a partition
+                HttpResponse<String> submitted = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/jobs"))
+                                        .header(
+                                                "Authorization",
+                                                "Bearer "
+                                                        + Files.readString(root.resolve(".orchard-admin-token"))
+                                                                .strip())
+                                        .header("Content-Type", "application/json")
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        "{\"job\":\"score\",\"input\":"
+                                                                + "\"gs://local/batches/remote/\",\"model\":\"fashion\",\"id\":\"remote-1\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> ran(dir.resolve("b.log")).size() >= 1
+                                && started(dir.resolve("b.log"))
+                                        > ran(dir.resolve("b.log")).size());
+                b.kill9();
+                assertThat(output.resolve("summary.json"))
+                        .as("the kill must land mid-job")
+                        .doesNotExist();
+
+                // then
+                await().atMost(Duration.ofSeconds(300)).until(() -> Files.exists(output.resolve("summary.json")));
+            }
+            Set<String> objects = new HashSet<>();
+            int lines = 0;
+            try (Stream<Path> files = Files.list(output)) {
+                for (Path shard : files.filter(f -> f.getFileName().toString().startsWith("predictions-"))
+                        .toList()) {
+                    for (String line : Files.readAllLines(shard, StandardCharsets.UTF_8)) {
+                        objects.add(json.readTree(line).path("object").asString());
+                        lines++;
+                    }
+                }
+            }
+            assertThat(lines).isEqualTo(IMAGES);
+            assertThat(objects).hasSize(IMAGES);
+            Set<String> byA = ran(dir.resolve("a.log"));
+            Set<String> byB = ran(dir.resolve("b.log"));
+            assertThat(byA).as("partitions run by the submitting replica").isNotEmpty();
+            assertThat(byB).as("partitions run by the other replica").isNotEmpty();
+            Set<String> all = new HashSet<>(byA);
+            all.addAll(byB);
+            assertThat(all).hasSize(12);
+            try (Connection db = DriverManager.getConnection(jdbcUrl, "orchard", "orchard");
+                    ResultSet rs = db.createStatement()
+                            .executeQuery(
+                                    "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING','STARTED')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            } finally {
+                admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private WorkerProcess start(String id, Map<String, String> settings) throws Exception {
+        Map<String, String> own = new HashMap<>(settings);
+        own.put("orchard.jobs.worker-id", id);
+        own.put("orchard.registry.work-dir", dir.resolve("work-" + id).toString());
+        WorkerProcess worker = WorkerProcess.start(id, dir, own);
+        if (id.equals("a")) {
+            worker.awaitReady(Duration.ofSeconds(120)); // a trains the sample model first; b finds it
+        }
+        return worker;
+    }
+
+    private static final Pattern RAN =
+            Pattern.compile("worker \\w+ ran partition (\\S+) of job execution \\d+: COMPLETED");
+
+    /** Partitions a worker's log says it completed. */
+    private static Set<String> ran(Path log) throws Exception {
+        Set<String> partitions = new HashSet<>();
+        if (Files.exists(log)) {
+            Matcher m = RAN.matcher(Files.readString(log));
+            while (m.find()) {
+                partitions.add(m.group(1));
+            }
+        }
+        return partitions;
+    }
+
+    private static long started(Path log) throws Exception {
+        return Files.exists(log)
+                ? Files.readString(log)
+                        .lines()
+                        .filter(l -> l.contains(" runs partition "))
+                        .count()
+                : 0;
+    }
+}
