@@ -7,14 +7,11 @@ import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.LoadedModel;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelNames;
-import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
-import dev.orchard.registry.ModelUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -185,19 +181,8 @@ class OpenInferenceController {
             }
             body.put("outputs", outputs);
             return ResponseEntity.ok(body);
-        } catch (BadPredictException | IllegalArgumentException e) {
-            return error(HttpStatus.BAD_REQUEST, e.getMessage());
-        } catch (TensorBodies.BodyTooLargeException e) {
-            return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
-        } catch (ModelNotFoundException e) {
-            return error(HttpStatus.NOT_FOUND, e.getMessage());
-        } catch (OverloadedException | ModelUnavailableException e) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, "1")
-                    .body(Map.of("error", String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
-            log.error("infer on {} failed", name, e);
-            return error(HttpStatus.INTERNAL_SERVER_ERROR, "inference failed; the worker logged the cause");
+            return TensorBodies.failure(e, "infer on " + name, log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return error(HttpStatus.SERVICE_UNAVAILABLE, "interrupted");
@@ -233,7 +218,6 @@ class OpenInferenceController {
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status)
-                .body(Map.of("error", message == null ? status.getReasonPhrase().toLowerCase(Locale.ROOT) : message));
+        return TensorBodies.error(status, message);
     }
 }

@@ -3,8 +3,6 @@ package dev.orchard.serving;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.Prediction;
 import dev.orchard.registry.LoadedModel;
-import dev.orchard.registry.ModelNotFoundException;
-import dev.orchard.registry.ModelUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -73,19 +70,8 @@ class PredictController {
                 }
                 return ResponseEntity.ok(Map.of(parsed.columnar() ? "outputs" : "predictions", vectors));
             }
-        } catch (BadPredictException | IllegalArgumentException e) {
-            return error(HttpStatus.BAD_REQUEST, e.getMessage());
-        } catch (TensorBodies.BodyTooLargeException e) {
-            return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
-        } catch (ModelNotFoundException e) {
-            return error(HttpStatus.NOT_FOUND, e.getMessage());
-        } catch (OverloadedException | ModelUnavailableException e) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, "1")
-                    .body(Map.of("error", String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
-            log.error("predict on {} failed", name, e);
-            return error(HttpStatus.INTERNAL_SERVER_ERROR, "inference failed; the worker logged the cause");
+            return TensorBodies.failure(e, "predict on " + name, log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return error(HttpStatus.SERVICE_UNAVAILABLE, "interrupted");
@@ -93,7 +79,6 @@ class PredictController {
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status)
-                .body(Map.of("error", message == null ? status.getReasonPhrase() : message));
+        return TensorBodies.error(status, message);
     }
 }

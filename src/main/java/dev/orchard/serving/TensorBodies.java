@@ -1,13 +1,20 @@
 package dev.orchard.serving;
 
 import dev.orchard.model.Prediction;
+import dev.orchard.registry.ModelNotFoundException;
+import dev.orchard.registry.ModelUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,6 +69,35 @@ final class TensorBodies {
         } catch (TimeoutException e) {
             throw new OverloadedException("inference did not answer within 30 s");
         }
+    }
+
+    /**
+     * The tensor protocols' error answer for a failed request, {@code {"error": "..."}}: 400 for a
+     * request that does not fit, 413 too large, 404 unknown model or version, 503 with {@code
+     * Retry-After} when overloaded or the model cannot be loaded, 500 (logged) for anything else.
+     */
+    static ResponseEntity<Map<String, Object>> failure(RuntimeException e, String route, Logger log) {
+        if (e instanceof BadPredictException || e instanceof IllegalArgumentException) {
+            return error(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        if (e instanceof BodyTooLargeException) {
+            return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+        }
+        if (e instanceof ModelNotFoundException) {
+            return error(HttpStatus.NOT_FOUND, e.getMessage());
+        }
+        if (e instanceof OverloadedException || e instanceof ModelUnavailableException) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(Map.of("error", String.valueOf(e.getMessage())));
+        }
+        log.error("{} failed", route, e);
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "inference failed; the worker logged the cause");
+    }
+
+    static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
+        return ResponseEntity.status(status)
+                .body(Map.of("error", message == null ? status.getReasonPhrase() : message));
     }
 
     /** The body is larger than the configured request size limit (413). */

@@ -4,8 +4,6 @@ import dev.orchard.OrchardApplication;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TestImages;
 import dev.orchard.model.TestSavedModels;
-import dev.orchard.registry.ModelDraft;
-import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -16,18 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -85,7 +78,7 @@ public final class BatchingBenchmark {
         Path export = data.resolve("raw-" + model);
         export(export, model);
         ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
-        List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
+        List<String> labels = BenchModels.LABELS;
         float[] image = new float[input.size()];
         for (int i = 0; i < image.length; i++) {
             image[i] = (i % 255) / 255f;
@@ -168,29 +161,7 @@ public final class BatchingBenchmark {
         ModelInput input = new ModelInput(64, 64, 3, ModelInput.Scaling.UNIT);
         Path export = data.resolve("export-" + model);
         export(export, model);
-        Map<String, byte[]> artifacts = new HashMap<>();
-        try (Stream<Path> files = Files.walk(export)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                artifacts.put(
-                        "model/" + export.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
-            }
-        }
-        List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
-        int version = registry.register(
-                        new ModelDraft(
-                                name,
-                                ModelManifest.Kind.TENSORFLOW,
-                                input,
-                                ModelManifest.Output.PROBABILITIES,
-                                labels,
-                                null,
-                                null,
-                                null,
-                                null,
-                                artifacts),
-                        "benchmark")
-                .version();
-        registry.promote(name, version, Optional.empty(), "benchmark", "benchmark model");
+        BenchModels.registerChampion(registry, name, export, input);
     }
 
     private static Figures load(int port, String name) throws Exception {

@@ -5,8 +5,6 @@ import dev.orchard.model.ImageLimits;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.model.TestSavedModels;
-import dev.orchard.registry.ModelDraft;
-import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.StoredObject;
@@ -25,17 +23,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
@@ -114,31 +108,10 @@ public final class PrefixJobBenchmark {
         ModelInput input = new ModelInput(size, size, 3, ModelInput.Scaling.UNIT);
         Path export = dir.resolve("export");
         TestSavedModels.cnn(export, input, 10, 42);
-        List<String> labels = IntStream.range(0, 10).mapToObj(i -> "class-" + i).toList();
+        List<String> labels = BenchModels.LABELS;
         LocalBlobStore store = new LocalBlobStore(root, Clock.systemUTC());
         ModelRegistry registry = new ModelRegistry(store, "local", JSON, Clock.systemUTC(), "benchmark");
-        Map<String, byte[]> artifacts = new HashMap<>();
-        try (Stream<Path> files = Files.walk(export)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                artifacts.put(
-                        "model/" + export.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
-            }
-        }
-        int version = registry.register(
-                        new ModelDraft(
-                                "bench",
-                                ModelManifest.Kind.TENSORFLOW,
-                                input,
-                                ModelManifest.Output.PROBABILITIES,
-                                labels,
-                                null,
-                                null,
-                                null,
-                                null,
-                                artifacts),
-                        "benchmark")
-                .version();
-        registry.promote("bench", version, Optional.empty(), "benchmark", "benchmark");
+        BenchModels.registerChampion(registry, "bench", export, input);
 
         List<StoredObject> listed = store.list("local", "batches/bench/");
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(20), 50_000_000));
