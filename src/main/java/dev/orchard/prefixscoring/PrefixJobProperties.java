@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 public record PrefixJobProperties(
         @DefaultValue("2") @Min(1) @Max(64) int threads,
         @DefaultValue("16") @Min(1) @Max(10_000) int partitions,
-        @DefaultValue("256") @Min(1) @Max(10_000) int chunkSize,
+        @DefaultValue("128") @Min(1) @Max(10_000) int chunkSize,
         @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
         @DefaultValue("3") @Min(1) @Max(100) int topK,
         @DefaultValue("1") @Min(1) @Max(16) int concurrentJobs,

@@ -51,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PrefixJobBenchmark {
 
-    static final int CHUNK = 128;
+    static final int CHUNK = Integer.getInteger("benchmark.chunk", 128);
     static final int BATCH = 32;
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -148,7 +148,7 @@ public final class PrefixJobBenchmark {
                 "orchard.prefix-jobs.inference-batch-size",
                 Integer.toString(BATCH),
                 "orchard.prefix-jobs.threads",
-                "2",
+                System.getProperty("benchmark.threads", "2"),
                 "logging.level.root",
                 "WARN");
         try (WorkerProcess worker = WorkerProcess.start("worker-" + size, dir, settings)) {

@@ -39,7 +39,7 @@ public final class WorkerProcess implements AutoCloseable {
                 List.of(java, "-Xmx1g", "-cp", classPath(), "dev.orchard.OrchardApplication", "--server.port=" + port));
         String jvmArgs = System.getProperty("worker.jvm-args", "");
         if (!jvmArgs.isBlank()) {
-            command.addAll(1, List.of(jvmArgs.strip().split("\\s+")));
+            command.addAll(2, List.of(jvmArgs.strip().split("\\s+"))); // after -Xmx1g, so they can override it
         }
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         Files.createDirectories(logDir);
