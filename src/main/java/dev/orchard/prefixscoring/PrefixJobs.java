@@ -191,7 +191,7 @@ public final class PrefixJobs {
         JobOutput output = JobOutput.of(outputBucket, JOB, run);
         Optional<PrefixPlan> plan = planner.read(output);
         if (plan.isEmpty()) {
-            return Optional.empty(); // not planned yet, or unknown
+            return notPlannedYet(run, output);
         }
         PrefixPlan p = plan.get();
         JobInstance instance = jobRepository.getJobInstance(
@@ -243,6 +243,35 @@ public final class PrefixJobs {
                 executions.size(),
                 "gs://" + outputBucket + "/" + output.directory(),
                 store.stat(outputBucket, output.summary()).isPresent()));
+    }
+
+    /** A run recorded but not listed yet (or whose listing failed): found among the recent runs. */
+    private Optional<JobStatus> notPlannedYet(String run, JobOutput output) {
+        for (JobInstance instance : jobRepository.getJobInstances(PrefixJobConfiguration.JOB_NAME, 0, 200)) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last == null || !run.equals(last.getJobParameters().getString("run"))) {
+                continue;
+            }
+            JobParameters parameters = last.getJobParameters();
+            String description = last.getExitStatus().getExitDescription();
+            return Optional.of(new JobStatus(
+                    run,
+                    last.getStatus().name(),
+                    description.isBlank() ? null : firstLine(description),
+                    "gs://" + parameters.getString("bucket") + "/" + parameters.getString("prefix"),
+                    parameters.getString("model"),
+                    version(parameters),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    null,
+                    jobRepository.getJobExecutions(instance).size(),
+                    "gs://" + outputBucket + "/" + output.directory(),
+                    false));
+        }
+        return Optional.empty();
     }
 
     /** {@code GET /jobs/{id}}. */

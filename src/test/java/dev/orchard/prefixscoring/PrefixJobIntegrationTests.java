@@ -107,6 +107,9 @@ class PrefixJobIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(submitted.getHeaders().getLocation()).hasToString("/jobs/mixed-1");
         assertThat(json.readTree(repeated.getBody()).path("existing").asBoolean())
                 .isTrue();
+        assertThat(get("/jobs/mixed-1").getStatusCode().value())
+                .as("known from submission on, listed or not")
+                .isEqualTo(200);
         JsonNode status = awaitComplete("mixed-1");
         assertThat(status.path("status").asString()).isEqualTo("COMPLETED");
         assertThat(status.path("objects").asInt()).isEqualTo(43);
