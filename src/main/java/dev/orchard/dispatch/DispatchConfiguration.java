@@ -2,6 +2,7 @@ package dev.orchard.dispatch;
 
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
+import dev.orchard.retrain.Retrainer;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ class DispatchConfiguration {
             JobSpecs specs,
             ChampionCommands champions,
             PrefixJobs prefixJobs,
+            Retrainer retrainer,
             JobOperator jobOperator,
             @Qualifier("scoreUploadsJob") Job windowJob,
             ThreadPoolTaskExecutor jobExecutor,
@@ -76,6 +78,7 @@ class DispatchConfiguration {
                 specs,
                 champions,
                 prefixJobs,
+                retrainer,
                 jobOperator,
                 windowJob,
                 jobExecutor,

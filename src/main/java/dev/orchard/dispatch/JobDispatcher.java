@@ -3,6 +3,7 @@ package dev.orchard.dispatch;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.registry.ModelNotFoundException;
+import dev.orchard.retrain.Retrainer;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.PreconditionFailedException;
 import dev.orchard.trigger.JobRequest;
@@ -46,6 +47,7 @@ public final class JobDispatcher implements AutoCloseable {
     private final JobSpecs specs;
     private final ChampionCommands champions;
     private final PrefixJobs prefixJobs;
+    private final Retrainer retrainer;
     private final JobOperator jobOperator;
     private final Job windowJob;
     private final Executor executor;
@@ -61,6 +63,7 @@ public final class JobDispatcher implements AutoCloseable {
             JobSpecs specs,
             ChampionCommands champions,
             PrefixJobs prefixJobs,
+            Retrainer retrainer,
             JobOperator jobOperator,
             Job windowJob,
             Executor executor,
@@ -70,6 +73,7 @@ public final class JobDispatcher implements AutoCloseable {
         this.specs = specs;
         this.champions = champions;
         this.prefixJobs = prefixJobs;
+        this.retrainer = retrainer;
         this.jobOperator = jobOperator;
         this.windowJob = windowJob;
         this.executor = executor;
@@ -104,8 +108,25 @@ public final class JobDispatcher implements AutoCloseable {
         if (request instanceof JobRequest.ScorePrefix score) {
             return scorePrefix(score);
         }
-        throw new RejectedRequestException("this worker does not run '"
-                + request.getClass().getSimpleName() + "' requests yet (retraining arrives in a later version)");
+        if (request instanceof JobRequest.Retrain retrain) {
+            return retrain(retrain);
+        }
+        throw new RejectedRequestException(
+                "this worker does not run '" + request.getClass().getSimpleName() + "' requests");
+    }
+
+    /** Acked when the retrain finished (or had nothing to do); a failed one is redelivered. */
+    private CompletableFuture<Outcome> retrain(JobRequest.Retrain retrain) {
+        try {
+            return retrainer
+                    .submit(new Retrainer.Request(retrain.model(), retrain.force(), null, null, null, "pubsub"))
+                    .thenApply(result -> switch (result.status()) {
+                        case UNCHANGED, ALREADY_RUNNING -> Outcome.DUPLICATE;
+                        case PROMOTED, PASSED, REJECTED -> Outcome.COMPLETED;
+                    });
+        } catch (ModelNotFoundException | IllegalArgumentException e) {
+            throw new RejectedRequestException(e.getMessage());
+        }
     }
 
     /** Acked once the run is recorded (or found): the job itself runs, and resumes, in the background. */

@@ -20,4 +20,21 @@ public record ModelDraft(
         ModelManifest.Dataset dataset,
         ModelManifest.Trainer trainer,
         String provenance,
-        Map<String, byte[]> artifacts) {}
+        Map<String, byte[]> artifacts,
+        ModelManifest.Gate gate) {
+
+    /** A draft without a gate decision (first versions, registered models). */
+    public ModelDraft(
+            String name,
+            ModelManifest.Kind kind,
+            ModelInput input,
+            ModelManifest.Output output,
+            List<String> labels,
+            ModelManifest.Metrics metrics,
+            ModelManifest.Dataset dataset,
+            ModelManifest.Trainer trainer,
+            String provenance,
+            Map<String, byte[]> artifacts) {
+        this(name, kind, input, output, labels, metrics, dataset, trainer, provenance, artifacts, null);
+    }
+}

@@ -29,7 +29,8 @@ public record ModelManifest(
         String provenance,
         String codeVersion,
         Instant createdAt,
-        Map<String, String> artifacts) {
+        Map<String, String> artifacts,
+        Gate gate) {
 
     /** Which runtime loads the {@code model/} artifacts. */
     public enum Kind {
@@ -58,4 +59,28 @@ public record ModelManifest(
 
     /** The trainer and the parameters it ran with. */
     public record Trainer(String type, Map<String, Object> params) {}
+
+    /**
+     * The retrain gate's decision, taken before registration: candidate and champion scored on the
+     * same holdout.
+     *
+     * @param decision {@code promote} (passed, promoted automatically), {@code passed} (passed,
+     *     promotion left to a person), or {@code rejected}
+     * @param championVersion the champion it was compared with, {@code null} if there was none
+     * @param championAccuracy the champion's accuracy on the candidate's holdout
+     * @param championMacroF1 the champion's macro-F1 there ({@code null} when its labels differ)
+     * @param agreement fraction of holdout images both models label the same
+     */
+    public record Gate(
+            String decision,
+            String reason,
+            double candidateAccuracy,
+            double candidateMacroF1,
+            Integer championVersion,
+            Double championAccuracy,
+            Double championMacroF1,
+            Double agreement,
+            double minAccuracy,
+            double maxRegression,
+            int holdoutSize) {}
 }

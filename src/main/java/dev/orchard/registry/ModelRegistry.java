@@ -126,7 +126,8 @@ public final class ModelRegistry {
                     draft.provenance(),
                     codeVersion,
                     clock.instant(),
-                    hashes);
+                    hashes,
+                    draft.gate());
             store.put(
                     bucket,
                     versionPrefix(draft.name(), version) + "manifest.json",
@@ -184,7 +185,7 @@ public final class ModelRegistry {
     }
 
     /** Appends one line to {@code audit.jsonl} (compare-and-swap loop, so concurrent writers all land). */
-    void audit(String name, AuditEntry entry) {
+    public void audit(String name, AuditEntry entry) {
         String object = "models/" + name + "/audit.jsonl";
         byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; attempt < 100; attempt++) {

@@ -43,6 +43,44 @@ public final class ModelTraining {
     public record Request(String model, String bucket, String prefix, String trainer, Map<String, Object> params) {}
 
     public ModelManifest trainAndRegister(Request request, String actor) {
+        try (Candidate candidate = train(request)) {
+            return register(candidate, null, actor);
+        }
+    }
+
+    /**
+     * A trained model not registered yet: its live classifier (closed with the candidate), holdout
+     * metrics, and the snapshot it learned from, so a gate can compare it before it gets a version.
+     */
+    public record Candidate(
+            Request request,
+            String trainerType,
+            DatasetSnapshot snapshot,
+            List<String> labels,
+            ModelInput input,
+            TrainedModel trained,
+            ModelManifest.Metrics metrics,
+            int trainSize,
+            int skipped,
+            List<LabelledObject> holdout)
+            implements AutoCloseable {
+
+        public Classifier classifier() {
+            return trained.classifier();
+        }
+
+        @Override
+        public void close() {
+            try {
+                trained.classifier().close();
+            } catch (Exception e) {
+                log.warn("closing the candidate classifier of {} failed: {}", request.model(), e.toString());
+            }
+        }
+    }
+
+    /** Snapshot, decode, train and evaluate on the holdout; nothing is registered. */
+    public Candidate train(Request request) {
         Trainer trainer = trainers.get(request.trainer());
         if (trainer == null) {
             throw new IllegalArgumentException(
@@ -69,41 +107,64 @@ public final class ModelTraining {
             throw new IllegalArgumentException(snapshot.uri() + " has too few readable images to train and evaluate");
         }
         TrainedModel trained = trainer.train(split.train(), request.params());
-        try (Classifier classifier = trained.classifier()) {
-            ModelManifest.Metrics metrics = evaluate(classifier, split.holdout());
-            log.info(
-                    "trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)",
-                    request.model(),
-                    (System.nanoTime() - started) / 1_000_000,
-                    metrics.accuracy(),
-                    metrics.macroF1(),
-                    metrics.holdoutSize());
-            Map<String, byte[]> artifacts = new HashMap<>(trained.artifacts());
-            artifacts.put(
-                    "report.md",
-                    ModelReport.markdown(
-                                    request.model(),
-                                    trainer.type(),
-                                    snapshot.uri(),
-                                    split.train().size(),
-                                    split.skipped(),
-                                    labels,
-                                    metrics)
-                            .getBytes(StandardCharsets.UTF_8));
-            artifacts.put("confusion.png", ModelReport.confusionPng(labels, metrics.confusion()));
-            ModelDraft draft = new ModelDraft(
-                    request.model(),
-                    trained.kind(),
-                    input,
-                    trained.output(),
-                    labels,
-                    metrics,
-                    new ModelManifest.Dataset(snapshot.uri(), snapshot.objects().size(), snapshot.fingerprint()),
-                    new ModelManifest.Trainer(trainer.type(), request.params() == null ? Map.of() : request.params()),
-                    trained.provenance(),
-                    artifacts);
-            return registry.register(draft, actor);
-        }
+        ModelManifest.Metrics metrics = evaluate(trained.classifier(), split.holdout());
+        log.info(
+                "trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)",
+                request.model(),
+                (System.nanoTime() - started) / 1_000_000,
+                metrics.accuracy(),
+                metrics.macroF1(),
+                metrics.holdoutSize());
+        List<LabelledObject> holdout =
+                snapshot.objects().stream().filter(DatasetSnapshot::isHoldout).toList();
+        return new Candidate(
+                request,
+                trainer.type(),
+                snapshot,
+                labels,
+                input,
+                trained,
+                metrics,
+                split.train().size(),
+                split.skipped(),
+                holdout);
+    }
+
+    /** Registers the candidate as a new version, with the gate's decision when there was one. */
+    public ModelManifest register(Candidate candidate, ModelManifest.Gate gate, String actor) {
+        Request request = candidate.request();
+        Map<String, byte[]> artifacts = new HashMap<>(candidate.trained().artifacts());
+        artifacts.put(
+                "report.md",
+                ModelReport.markdown(
+                                request.model(),
+                                candidate.trainerType(),
+                                candidate.snapshot().uri(),
+                                candidate.trainSize(),
+                                candidate.skipped(),
+                                candidate.labels(),
+                                candidate.metrics())
+                        .getBytes(StandardCharsets.UTF_8));
+        artifacts.put(
+                "confusion.png",
+                ModelReport.confusionPng(candidate.labels(), candidate.metrics().confusion()));
+        ModelDraft draft = new ModelDraft(
+                request.model(),
+                candidate.trained().kind(),
+                candidate.input(),
+                candidate.trained().output(),
+                candidate.labels(),
+                candidate.metrics(),
+                new ModelManifest.Dataset(
+                        candidate.snapshot().uri(),
+                        candidate.snapshot().objects().size(),
+                        candidate.snapshot().fingerprint()),
+                new ModelManifest.Trainer(
+                        candidate.trainerType(), request.params() == null ? Map.of() : request.params()),
+                candidate.trained().provenance(),
+                artifacts,
+                gate);
+        return registry.register(draft, actor);
     }
 
     private record Split(TrainingSet train, TrainingSet holdout, int skipped) {}

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CommandMessage {
 
     private static final Set<String> FIELDS =
-            Set.of("job", "input", "model", "version", "reason", "by", "id", "partitions");
+            Set.of("job", "input", "model", "version", "reason", "by", "id", "partitions", "force");
 
     private CommandMessage() {}
 
@@ -46,7 +46,7 @@ public final class CommandMessage {
         String reason = root.hasNonNull("reason") ? root.get("reason").asString() : "command";
         return switch (job) {
             case "score" -> scorePrefix(root);
-            case "retrain" -> new JobRequest.Retrain(model(root));
+            case "retrain" -> new JobRequest.Retrain(model(root), force(root));
             case "promote" -> new JobRequest.Promote(model(root), version(root), by, reason);
             case "rollback" -> new JobRequest.Rollback(model(root), by, reason);
             default ->
@@ -76,6 +76,17 @@ public final class CommandMessage {
             partitions = value.asInt();
         }
         return new JobRequest.ScorePrefix(bucket, prefix, model, id, partitions);
+    }
+
+    private static boolean force(JsonNode root) {
+        JsonNode force = root.get("force");
+        if (force == null || force.isNull()) {
+            return false;
+        }
+        if (!force.isBoolean()) {
+            throw new MalformedMessageException("force must be true or false, got " + force);
+        }
+        return force.asBoolean();
     }
 
     private static String model(JsonNode root) {

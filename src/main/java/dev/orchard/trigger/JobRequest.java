@@ -29,8 +29,12 @@ public sealed interface JobRequest {
         }
     }
 
-    /** Retrain {@code model} on its dataset. */
-    record Retrain(String model) implements JobRequest {}
+    /**
+     * Retrain {@code model} on the current data of its champion's dataset.
+     *
+     * @param force retrain even if the champion already learned from exactly this data
+     */
+    record Retrain(String model, boolean force) implements JobRequest {}
 
     /** Make {@code version} the champion of {@code model}. */
     record Promote(String model, int version, String by, String reason) implements JobRequest {}

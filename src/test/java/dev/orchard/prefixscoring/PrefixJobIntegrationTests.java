@@ -238,7 +238,8 @@ class PrefixJobIntegrationTests extends EmbeddedWorkerSupport {
                 submit("{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"fashion\",\"id\":\"../up\"}"),
                 400,
                 "job id");
-        assertProblem(submit("{\"job\":\"retrain\",\"model\":\"fashion\"}"), 400, "\"job\" must be \"score\"");
+        assertProblem(
+                submit("{\"job\":\"explode\",\"model\":\"fashion\"}"), 400, "\"job\" must be \"score\" or \"retrain\"");
         assertProblem(get("/jobs/never-submitted"), 404, "no job 'never-submitted'");
     }
 

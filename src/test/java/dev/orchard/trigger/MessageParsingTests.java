@@ -64,7 +64,10 @@ class MessageParsingTests {
                 .isEqualTo(new JobRequest.Promote("fruit", 3, "pubsub", "better"));
         assertThat(parse("{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":\"alice\"}"))
                 .isEqualTo(new JobRequest.Rollback("fruit", "alice", "command"));
-        assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\"}")).isEqualTo(new JobRequest.Retrain("fruit"));
+        assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\"}"))
+                .isEqualTo(new JobRequest.Retrain("fruit", false));
+        assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":true}"))
+                .isEqualTo(new JobRequest.Retrain("fruit", true));
         assertThat(parse("{\"job\":\"score\",\"input\":\"gs://b/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
                 .isEqualTo(new JobRequest.ScorePrefix("b", "batches/2026-11-22/", "fruit@champion", null, null));
     }
@@ -78,7 +81,8 @@ class MessageParsingTests {
                 "{\"job\":\"promote\",\"model\":\"fruit\",\"version\":1.5}", "version must be a positive integer");
         assertRejected("{\"job\":\"promote\",\"model\":\"Fruit!\",\"version\":1}", "model must be a model name");
         assertRejected("{\"job\":\"score\",\"input\":\"s3://b/x/\",\"model\":\"fruit\"}", "gs://bucket/prefix/");
-        assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"force\":true}", "unknown field 'force'");
+        assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"urgent\":true}", "unknown field 'urgent'");
+        assertRejected("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":\"yes\"}", "force must be true or false");
     }
 
     private JobRequest parse(String command) {

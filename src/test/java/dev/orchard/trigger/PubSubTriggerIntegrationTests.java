@@ -212,7 +212,7 @@ class PubSubTriggerIntegrationTests {
         publish(commandsTopic, Map.of(), "{\"job\":\"explode\"}");
         publish(commandsTopic, Map.of(), "{\"job\":\"promote\",\"model\":\"fashion\",\"version\":99}");
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\",\"urgent\":true}");
-        publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\"}");
+        publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"ghost\"}");
         publish(commandsTopic, Map.of(), "{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"ghost\"}");
 
         // then
@@ -230,7 +230,7 @@ class PubSubTriggerIntegrationTests {
                 .contains("unknown job 'explode'")
                 .contains("has no version 99")
                 .contains("unknown field 'urgent'")
-                .contains("does not run 'Retrain' requests yet")
+                .contains("model 'ghost' has no champion to retrain")
                 .contains("model 'ghost' has no champion");
     }
 

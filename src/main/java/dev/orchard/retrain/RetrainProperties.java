@@ -1,0 +1,37 @@
+package dev.orchard.retrain;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code orchard.retrain.*}: the gate's defaults (a request may override them).
+ *
+ * @param minAccuracy the candidate's holdout accuracy must be at least this
+ * @param maxRegression the candidate may be at most this much less accurate than the champion on the
+ *     same holdout
+ * @param promote {@code auto}: a candidate that passes becomes champion; {@code manual}: it is
+ *     registered and waits for a person's {@code :promote}
+ * @param claimTimeout a retrain claimed by a worker that died may be taken over after this
+ */
+@Validated
+@ConfigurationProperties("orchard.retrain")
+public record RetrainProperties(
+        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1")
+        double minAccuracy,
+
+        @DefaultValue("0.01") @DecimalMin("0") @DecimalMax("1")
+        double maxRegression,
+
+        @DefaultValue("auto") @NotNull Promote promote,
+        @DefaultValue("30m") @NotNull Duration claimTimeout) {
+
+    public enum Promote {
+        AUTO,
+        MANUAL
+    }
+}

@@ -1,0 +1,181 @@
+package dev.orchard.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchard.EmbeddedWorkerSupport;
+import dev.orchard.registry.Alias;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.training.ModelTraining;
+import dev.orchard.training.SampleDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.ResponseEntity;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Retraining with the champion's recipe on real images: nothing to do when the data is unchanged,
+ * a gate that rejects (champion stays) or promotes (champion moves) with both models' numbers in
+ * the manifest and the audit log, and one retrain per data however often it is asked for.
+ */
+class RetrainIntegrationTests extends EmbeddedWorkerSupport {
+
+    @Autowired
+    ModelTraining training;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    Retrainer retrainer;
+
+    @Autowired
+    dev.orchard.storage.BlobStore store;
+
+    static final List<String> LABELS = List.of("bag", "sneaker", "trouser");
+
+    String token() throws Exception {
+        return Files.readString(DATA.resolve(".orchard-admin-token")).strip();
+    }
+
+    ResponseEntity<String> retrain(String body) throws Exception {
+        return postJson("/jobs", body, token());
+    }
+
+    static void addImages(Path dataset, int from, int count) throws Exception {
+        for (String label : LABELS) {
+            Path dir = Files.createDirectories(dataset.resolve(label));
+            List<Path> images = SampleDataset.images(label, from + count);
+            for (int i = from; i < from + count; i++) {
+                Files.copy(images.get(i), dir.resolve("img-" + i + ".png"));
+            }
+        }
+    }
+
+    @Test
+    void theGateDecidesAndRecordsBothModelsNumbers() throws Exception {
+        // given: model "gated" trained on its own three-label dataset, champion v1
+        Path dataset = DATA.resolve("local/gated-training");
+        addImages(dataset, 0, 60);
+        int v1 = training.trainAndRegister(
+                        new ModelTraining.Request(
+                                "gated", "local", "gated-training/", "tribuo-cart", Map.of("maxDepth", 6)),
+                        "test")
+                .version();
+        registry.promote("gated", v1, Optional.empty(), "test", "first");
+
+        // when / then: unchanged data → nothing trained
+        ResponseEntity<String> unchanged = retrain("{\"job\":\"retrain\",\"model\":\"gated\"}");
+        assertThat(unchanged.getStatusCode().value()).as(unchanged.getBody()).isEqualTo(200);
+        assertThat(json.readTree(unchanged.getBody()).path("status").asString()).isEqualTo("UNCHANGED");
+        assertThat(registry.versions("gated")).hasSize(1);
+
+        // when / then: a gate nobody passes → registered, rejected, champion stays
+        ResponseEntity<String> rejected = retrain(
+                "{\"job\":\"retrain\",\"model\":\"gated\",\"force\":true,\"min-accuracy\":1.0,\"max-regression\":0}");
+        JsonNode r = json.readTree(rejected.getBody());
+        assertThat(r.path("status").asString()).as(rejected.getBody()).isEqualTo("REJECTED");
+        int v2 = r.path("version").asInt();
+        ModelManifest m2 = registry.manifest("gated", v2).orElseThrow();
+        assertThat(m2.gate().decision()).isEqualTo("rejected");
+        assertThat(m2.gate().championVersion()).isEqualTo(v1);
+        assertThat(m2.gate().championAccuracy()).isBetween(0.0, 1.0);
+        assertThat(m2.gate().agreement()).isBetween(0.0, 1.0);
+        assertThat(m2.gate().holdoutSize()).isPositive();
+        assertThat(m2.gate().reason()).contains("below the minimum");
+        assertThat(registry.champion("gated").map(Alias::version)).hasValue(v1);
+
+        // when / then: new data and a permissive gate → promoted automatically
+        addImages(dataset, 60, 20);
+        ResponseEntity<String> promoted =
+                retrain("{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1}");
+        JsonNode p = json.readTree(promoted.getBody());
+        assertThat(p.path("status").asString()).as(promoted.getBody()).isEqualTo("PROMOTED");
+        int v3 = p.path("version").asInt();
+        assertThat(registry.champion("gated").map(Alias::version)).hasValue(v3);
+        ModelManifest m3 = registry.manifest("gated", v3).orElseThrow();
+        assertThat(m3.gate().decision()).isEqualTo("promote");
+        assertThat(m3.dataset().objects()).isEqualTo(3 * 80);
+        String audit = Files.readString(DATA.resolve("local/models/gated/audit.jsonl"));
+        assertThat(audit).contains("gate-rejected").contains("gate-promote").contains("retrain gate: accuracy");
+
+        // and: manual promotion leaves a passing candidate waiting
+        addImages(dataset, 80, 5);
+        JsonNode manual = json.readTree(retrain(
+                        "{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1,\"promote\":\"manual\"}")
+                .getBody());
+        assertThat(manual.path("status").asString()).isEqualTo("PASSED");
+        assertThat(registry.champion("gated").map(Alias::version)).hasValue(v3);
+    }
+
+    @Test
+    void oneRetrainPerDataHoweverOftenItIsAskedFor() throws Exception {
+        // given
+        Path dataset = DATA.resolve("local/once-training");
+        addImages(dataset, 0, 40);
+        int v1 = training.trainAndRegister(
+                        new ModelTraining.Request(
+                                "once", "local", "once-training/", "tribuo-cart", Map.of("maxDepth", 4)),
+                        "test")
+                .version();
+        registry.promote("once", v1, Optional.empty(), "test", "first");
+        addImages(dataset, 40, 10);
+
+        // when: three requests for the same new data at once, then one more afterwards
+        Retrainer.Request request = new Retrainer.Request("once", false, 0.0, 1.0, null, "test");
+        List<CompletableFuture<Retrainer.Result>> results =
+                List.of(retrainer.submit(request), retrainer.submit(request), retrainer.submit(request));
+        List<Retrainer.Status> statuses =
+                results.stream().map(f -> f.join().status()).toList();
+        Retrainer.Result later = retrainer.submit(request).join();
+
+        // then
+        assertThat(statuses).containsOnlyOnce(Retrainer.Status.PROMOTED);
+        assertThat(registry.versions("once")).hasSize(2);
+        assertThat(later.status()).isEqualTo(Retrainer.Status.UNCHANGED);
+    }
+
+    @Test
+    void aRetrainClaimedByAnotherWorkerIsNotStartedTwiceUntilTheClaimGoesStale() throws Exception {
+        // given: new data whose retrain another worker claimed a moment ago
+        Path dataset = DATA.resolve("local/claimed-training");
+        addImages(dataset, 0, 40);
+        int v1 = training.trainAndRegister(
+                        new ModelTraining.Request(
+                                "claimed", "local", "claimed-training/", "tribuo-cart", Map.of("maxDepth", 4)),
+                        "test")
+                .version();
+        registry.promote("claimed", v1, Optional.empty(), "test", "first");
+        addImages(dataset, 40, 10);
+        String fingerprint = dev.orchard.training.DatasetSnapshot.of(store, "local", "claimed-training/")
+                .fingerprint();
+        Path claim = DATA.resolve("local/models/claimed/retrains/" + fingerprint + ".json");
+        Files.createDirectories(claim.getParent());
+        Files.writeString(claim, "{\"at\":\"" + java.time.Instant.now() + "\"}");
+        Retrainer.Request request = new Retrainer.Request("claimed", false, 0.0, 1.0, null, "test");
+
+        // then: held elsewhere → not started
+        assertThat(retrainer.submit(request).join().status()).isEqualTo(Retrainer.Status.ALREADY_RUNNING);
+        assertThat(registry.versions("claimed")).hasSize(1);
+
+        // when the other worker's claim is older than the claim timeout (30 min), it is taken over
+        Files.writeString(claim, "{\"at\":\"" + java.time.Instant.now().minusSeconds(3600) + "\"}");
+        assertThat(retrainer.submit(request).join().status()).isEqualTo(Retrainer.Status.PROMOTED);
+        assertThat(registry.versions("claimed")).hasSize(2);
+    }
+
+    @Test
+    void badRetrainRequestsArePrecise() throws Exception {
+        assertProblem(retrain("{\"job\":\"retrain\",\"model\":\"nobody\"}"), 404, "has no champion to retrain");
+        assertProblem(
+                retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"min-accuracy\":2}"), 400, "between 0 and 1");
+        assertProblem(retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"promote\":\"sometimes\"}"), 400, "auto");
+        assertProblem(postJson("/jobs", "{\"job\":\"retrain\",\"model\":\"fashion\"}", null), 401, "Bearer");
+    }
+}
