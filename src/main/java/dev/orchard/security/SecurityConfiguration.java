@@ -1,6 +1,7 @@
 package dev.orchard.security;
 
 import dev.orchard.storage.StorageProperties;
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,9 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(routes -> {
+                    // error pages and forwards answer a request already authorised (or refused)
+                    routes.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD)
+                            .permitAll();
                     if (openPredict) {
                         routes.requestMatchers(Routes.PREDICT_ROUTES).permitAll();
                     } else {
