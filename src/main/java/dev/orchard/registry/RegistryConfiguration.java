@@ -35,6 +35,11 @@ class RegistryConfiguration {
     }
 
     @Bean
+    ModelImport modelImport(BlobStore store, ModelRegistry registry, RegistryProperties properties) {
+        return new ModelImport(store, registry, properties.workDir());
+    }
+
+    @Bean
     ModelLoader modelLoader(ModelRegistry registry, RegistryProperties properties) {
         return new ModelLoader(registry, properties.workDir());
     }

@@ -45,6 +45,25 @@ public final class TestSavedModels {
         }
     }
 
+    /** A model whose input is a flat feature vector {@code [batch, features]}, not an image. */
+    public static void flat(Path directory, int features, int classes) throws IOException {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> x =
+                    tf.withName("features").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, features)));
+            Operand<TFloat32> output = tf.nn.softmax(tf.linalg.matMul(x, tf.constant(new float[features][classes])));
+            Signature signature = Signature.builder()
+                    .key(TensorFlowClassifier.SIGNATURE)
+                    .input("features", x)
+                    .output("scores", output)
+                    .build();
+            SavedModelBundle.exporter(directory.toString())
+                    .withFunction(SessionFunction.create(signature, session))
+                    .export();
+        }
+    }
+
     /**
      * A CNN shaped like a small image classifier: two 3×3 convolutions (32 and 64 filters, ReLU,
      * 2×2 max pooling each), then a dense layer to {@code classes} and softmax. Weights are random

@@ -1,0 +1,197 @@
+package dev.orchard.registry;
+
+import dev.orchard.model.ModelInput;
+import dev.orchard.model.TensorFlowClassifier;
+import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.StoredObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.tensorflow.SavedModelBundle;
+
+/**
+ * Bring your own model: a SavedModel exported by Keras or TF Serving tooling (a {@code gs://}
+ * prefix or a directory on the worker) plus its labels becomes a new version. The {@code
+ * serving_default} signature is read for the input size, the model is loaded once with Orchard's
+ * runtime before anything is registered, and every artifact is recorded with its sha256 like a
+ * trained model's. A SavedModel is a program: only admins may call this.
+ */
+public final class ModelImport {
+
+    private static final long MAX_BYTES = 2L * 1024 * 1024 * 1024;
+
+    private final BlobStore store;
+    private final ModelRegistry registry;
+    private final Path workDirectory;
+
+    public ModelImport(BlobStore store, ModelRegistry registry, Path workDirectory) {
+        this.store = store;
+        this.registry = registry;
+        this.workDirectory = workDirectory;
+    }
+
+    /**
+     * What to import.
+     *
+     * @param source {@code gs://bucket/prefix/} or an absolute directory holding {@code
+     *     saved_model.pb} (and {@code variables/}, {@code assets/})
+     * @param labels the class names in output order; {@code null} to read {@code labels.txt} (one per
+     *     line) from the source
+     */
+    public record Request(
+            String model,
+            String source,
+            List<String> labels,
+            ModelInput.Scaling scaling,
+            ModelManifest.Output output,
+            String by) {}
+
+    /**
+     * @throws IllegalArgumentException naming what is wrong: no SavedModel there, no labels, an
+     *     unusable signature, or labels that do not match the output
+     */
+    public ModelManifest importSavedModel(Request request) {
+        ModelNames.requireValid(request.model());
+        Map<String, byte[]> files = read(request.source());
+        if (!files.containsKey("saved_model.pb")) {
+            throw new IllegalArgumentException("no saved_model.pb at " + request.source()
+                    + " (export with tf.saved_model.save or model.export); found " + files.keySet());
+        }
+        List<String> labels = request.labels();
+        if (labels == null || labels.isEmpty()) {
+            byte[] text = files.get("labels.txt");
+            if (text == null) {
+                throw new IllegalArgumentException(
+                        "no labels: send \"labels\" or put labels.txt (one class per line) beside saved_model.pb");
+            }
+            labels = new String(text, StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
+        }
+        if (labels.size() < 2 || labels.stream().distinct().count() != labels.size()) {
+            throw new IllegalArgumentException("labels must be at least two distinct names, got " + labels);
+        }
+        Map<String, byte[]> artifacts = new LinkedHashMap<>();
+        files.forEach((name, content) -> {
+            if (!name.equals("labels.txt")) {
+                artifacts.put(ModelLoader.SAVED_MODEL_DIR + "/" + name, content);
+            }
+        });
+        ModelInput.Scaling scaling = request.scaling() == null ? ModelInput.Scaling.UNIT : request.scaling();
+        ModelManifest.Output output = request.output() == null ? ModelManifest.Output.PROBABILITIES : request.output();
+        ModelInput input = verify(files, labels, scaling, output);
+        return registry.register(
+                new ModelDraft(
+                        request.model(),
+                        ModelManifest.Kind.TENSORFLOW,
+                        input,
+                        output,
+                        List.copyOf(labels),
+                        null,
+                        null,
+                        null,
+                        "imported from " + request.source() + " by " + request.by(),
+                        artifacts),
+                request.by());
+    }
+
+    /** Loads the SavedModel with the runtime serving will use; returns the input its signature implies. */
+    private ModelInput verify(
+            Map<String, byte[]> files, List<String> labels, ModelInput.Scaling scaling, ModelManifest.Output output) {
+        Path dir = null;
+        try {
+            Files.createDirectories(workDirectory);
+            dir = Files.createTempDirectory(workDirectory, "import-");
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Path target = dir.resolve(file.getKey()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IllegalArgumentException("artifact path escapes the model: " + file.getKey());
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue());
+            }
+            ModelInput input;
+            try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG)) {
+                input = TensorFlowClassifier.ServingSignature.of(bundle).impliedInput(scaling);
+            } catch (org.tensorflow.exceptions.TensorFlowException e) {
+                throw new IllegalArgumentException("TensorFlow cannot load this SavedModel: " + e.getMessage());
+            }
+            try (TensorFlowClassifier classifier =
+                    TensorFlowClassifier.load(dir, input, labels, output == ModelManifest.Output.LOGITS)) {
+                classifier.classify(new float[][] {new float[input.size()]}, 1); // it runs
+            }
+            return input;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the SavedModel for verification", e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private Map<String, byte[]> read(String source) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        long total = 0;
+        if (source != null && source.startsWith("gs://")) {
+            String path = source.substring(5);
+            int slash = path.indexOf('/');
+            if (slash <= 0 || !path.endsWith("/")) {
+                throw new IllegalArgumentException("source must be gs://bucket/prefix/ or a directory, got " + source);
+            }
+            String bucket = path.substring(0, slash);
+            String prefix = path.substring(slash + 1);
+            for (StoredObject object : store.list(bucket, prefix)) {
+                String name = object.ref().name().substring(prefix.length());
+                if (name.isEmpty() || name.endsWith("/")) {
+                    continue;
+                }
+                total += object.size();
+                requireSize(total);
+                files.put(
+                        name,
+                        store.get(bucket, object.ref().name()).orElseThrow().content());
+            }
+            return files;
+        }
+        if (source == null || !Path.of(source).isAbsolute() || !Files.isDirectory(Path.of(source))) {
+            throw new IllegalArgumentException(
+                    "source must be gs://bucket/prefix/ or an absolute directory on the worker, got " + source);
+        }
+        Path dir = Path.of(source);
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                total += Files.size(file);
+                requireSize(total);
+                files.put(dir.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source, e);
+        }
+        return files;
+    }
+
+    private static void requireSize(long total) {
+        if (total > MAX_BYTES) {
+            throw new IllegalArgumentException("the model is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // scratch space; the next start's temp cleanup takes it
+        }
+    }
+}
