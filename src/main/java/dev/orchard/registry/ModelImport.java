@@ -3,13 +3,13 @@ package dev.orchard.registry;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ObjectNames;
 import dev.orchard.storage.StoredObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,10 +112,7 @@ public final class ModelImport {
             Files.createDirectories(workDirectory);
             dir = Files.createTempDirectory(workDirectory, "import-");
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                Path target = dir.resolve(file.getKey()).normalize();
-                if (!target.startsWith(dir)) {
-                    throw new IllegalArgumentException("artifact path escapes the model: " + file.getKey());
-                }
+                Path target = dir.resolve(ObjectNames.requireValid(file.getKey()));
                 Files.createDirectories(target.getParent());
                 Files.write(target, file.getValue());
             }
@@ -133,7 +130,7 @@ public final class ModelImport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the SavedModel for verification", e);
         } finally {
-            deleteQuietly(dir);
+            ModelLoader.deleteRecursively(dir);
         }
     }
 
@@ -181,17 +178,6 @@ public final class ModelImport {
     private static void requireSize(long total) {
         if (total > MAX_BYTES) {
             throw new IllegalArgumentException("the model is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // scratch space; the next start's temp cleanup takes it
         }
     }
 }

@@ -71,7 +71,8 @@ public final class ModelLoader {
         };
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Removes a scratch directory and everything in it, best effort. */
+    static void deleteRecursively(Path dir) {
         if (dir == null) {
             return;
         }

@@ -128,7 +128,8 @@ public final class Retrainer implements AutoCloseable {
         String path = recipe.dataset().uri().substring("gs://".length());
         String bucket = path.substring(0, path.indexOf('/'));
         String prefix = path.substring(path.indexOf('/') + 1);
-        String fingerprint = DatasetSnapshot.of(store, bucket, prefix).fingerprint();
+        DatasetSnapshot snapshot = DatasetSnapshot.of(store, bucket, prefix);
+        String fingerprint = snapshot.fingerprint();
         if (!request.force() && fingerprint.equals(recipe.dataset().fingerprint())) {
             log.info(
                     "retrain {}: champion v{} already learned from this data; nothing to do",
@@ -148,12 +149,14 @@ public final class Retrainer implements AutoCloseable {
                     request.minAccuracy() != null ? request.minAccuracy() : properties.minAccuracy(),
                     request.maxRegression() != null ? request.maxRegression() : properties.maxRegression(),
                     request.promote() != null ? request.promote() : properties.promote());
-            try (ModelTraining.Candidate candidate = training.train(new ModelTraining.Request(
-                    request.model(),
-                    bucket,
-                    prefix,
-                    recipe.trainer().type(),
-                    recipe.trainer().params()))) {
+            try (ModelTraining.Candidate candidate = training.train(
+                    new ModelTraining.Request(
+                            request.model(),
+                            bucket,
+                            prefix,
+                            recipe.trainer().type(),
+                            recipe.trainer().params()),
+                    snapshot)) {
                 ModelManifest.Gate decision = gate.decide(candidate, Optional.of(champion.version()), thresholds);
                 ModelManifest registered = training.register(candidate, decision, request.by());
                 registry.audit(

@@ -21,7 +21,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -64,9 +63,7 @@ class OpenInferenceController {
         this.decoder = decoder;
         this.batcher = batcher;
         this.json = json;
-        this.maxBody = environment
-                .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
-                .toBytes();
+        this.maxBody = TensorBodies.maxBody(environment);
         this.serverVersion = Optional.ofNullable(
                         OpenInferenceController.class.getPackage().getImplementationVersion())
                 .orElse("dev");

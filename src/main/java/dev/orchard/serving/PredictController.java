@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -46,9 +45,7 @@ class PredictController {
         this.decoder = decoder;
         this.batcher = batcher;
         this.json = json;
-        this.maxBody = environment
-                .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
-                .toBytes();
+        this.maxBody = TensorBodies.maxBody(environment);
     }
 
     @PostMapping({"/v1/models/{name}:predict", "/v1/models/{name}/versions/{version}:predict"})

@@ -12,9 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 final class TensorBodies {
 
     private TensorBodies() {}
+
+    /** The request size limit of the tensor routes: the multipart request limit, 25 MB if unset. */
+    static long maxBody(Environment environment) {
+        return environment
+                .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
+                .toBytes();
+    }
 
     /**
      * Reads a JSON body of at most {@code maxBody} bytes.

@@ -81,13 +81,17 @@ public final class ModelTraining {
 
     /** Snapshot, decode, train and evaluate on the holdout; nothing is registered. */
     public Candidate train(Request request) {
+        return train(request, DatasetSnapshot.of(store, request.bucket(), request.prefix()));
+    }
+
+    /** Decode, train and evaluate on {@code snapshot}, already taken of the request's dataset. */
+    public Candidate train(Request request, DatasetSnapshot snapshot) {
         Trainer trainer = trainers.get(request.trainer());
         if (trainer == null) {
             throw new IllegalArgumentException(
                     "unknown trainer '" + request.trainer() + "'; known: " + trainers.keySet());
         }
         long started = System.nanoTime();
-        DatasetSnapshot snapshot = DatasetSnapshot.of(store, request.bucket(), request.prefix());
         List<String> labels = snapshot.labels();
         if (labels.size() < 2) {
             throw new IllegalArgumentException(snapshot.uri() + " has " + labels.size()
