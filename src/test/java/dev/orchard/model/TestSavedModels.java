@@ -34,14 +34,7 @@ public final class TestSavedModels {
             Operand<TFloat32> flat = tf.reshape(image, tf.constant(new long[] {-1, input.size()}));
             Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(flat, tf.constant(weights)), tf.constant(bias));
             Operand<TFloat32> output = softmax ? tf.withName("probabilities").nn.softmax(logits) : logits;
-            Signature signature = Signature.builder()
-                    .key(TensorFlowClassifier.SIGNATURE)
-                    .input("image", image)
-                    .output("scores", output)
-                    .build();
-            SavedModelBundle.exporter(directory.toString())
-                    .withFunction(SessionFunction.create(signature, session))
-                    .export();
+            export(directory, session, "image", image, output);
         }
     }
 
@@ -53,14 +46,7 @@ public final class TestSavedModels {
             Placeholder<TFloat32> x =
                     tf.withName("features").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, features)));
             Operand<TFloat32> output = tf.nn.softmax(tf.linalg.matMul(x, tf.constant(new float[features][classes])));
-            Signature signature = Signature.builder()
-                    .key(TensorFlowClassifier.SIGNATURE)
-                    .input("features", x)
-                    .output("scores", output)
-                    .build();
-            SavedModelBundle.exporter(directory.toString())
-                    .withFunction(SessionFunction.create(signature, session))
-                    .export();
+            export(directory, session, "features", x, output);
         }
     }
 
@@ -86,14 +72,7 @@ public final class TestSavedModels {
                     tf.linalg.matMul(flat, tf.constant(randomMatrix(random, (int) features, classes))),
                     tf.constant(new float[classes]));
             Operand<TFloat32> output = tf.withName("probabilities").nn.softmax(logits);
-            Signature signature = Signature.builder()
-                    .key(TensorFlowClassifier.SIGNATURE)
-                    .input("image", image)
-                    .output("scores", output)
-                    .build();
-            SavedModelBundle.exporter(directory.toString())
-                    .withFunction(SessionFunction.create(signature, session))
-                    .export();
+            export(directory, session, "image", image, output);
         }
     }
 
@@ -125,5 +104,19 @@ public final class TestSavedModels {
             }
         }
         return matrix;
+    }
+
+    /** Exports {@code session} with a {@code serving_default} signature {@code input → scores}. */
+    private static void export(
+            Path directory, Session session, String inputName, Operand<TFloat32> input, Operand<TFloat32> output)
+            throws IOException {
+        Signature signature = Signature.builder()
+                .key(TensorFlowClassifier.SIGNATURE)
+                .input(inputName, input)
+                .output("scores", output)
+                .build();
+        SavedModelBundle.exporter(directory.toString())
+                .withFunction(SessionFunction.create(signature, session))
+                .export();
     }
 }

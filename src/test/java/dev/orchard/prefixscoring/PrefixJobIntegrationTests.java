@@ -9,12 +9,10 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,20 +65,7 @@ class PrefixJobIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     static Map<String, JsonNode> lines(String run, String kind) throws IOException {
-        Map<String, JsonNode> byObject = new HashMap<>();
-        Path dir = DATA.resolve("local/predictions/jobs/score/" + run);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(kind + "-"))
-                    .toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    JsonNode row = new tools.jackson.databind.json.JsonMapper().readTree(line);
-                    assertThat(byObject.put(row.path("object").asString(), row))
-                            .as("object %s in one line only", row.path("object").asString())
-                            .isNull();
-                }
-            }
-        }
-        return byObject;
+        return JobShards.read(DATA.resolve("local/predictions/jobs/score/" + run), kind);
     }
 
     @Test

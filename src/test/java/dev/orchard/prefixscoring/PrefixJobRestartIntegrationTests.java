@@ -9,18 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,19 +88,9 @@ class PrefixJobRestartIntegrationTests {
             assertThat(body.path("executions").asInt()).isEqualTo(2);
             assertThat(body.path("predictions").asInt()).isEqualTo(IMAGES);
         }
-        Set<String> objects = new HashSet<>();
-        int lines = 0;
-        try (Stream<Path> files = Files.list(output)) {
-            for (Path shard : files.filter(f -> f.getFileName().toString().startsWith("predictions-"))
-                    .toList()) {
-                for (String line : Files.readAllLines(shard, StandardCharsets.UTF_8)) {
-                    objects.add(json.readTree(line).path("object").asString());
-                    lines++;
-                }
-            }
-        }
-        assertThat(lines).isEqualTo(IMAGES);
-        assertThat(objects).hasSize(IMAGES);
+        assertThat(JobShards.read(output, "predictions"))
+                .as("every image in exactly one line")
+                .hasSize(IMAGES);
         JsonNode summary = json.readTree(Files.readString(output.resolve("summary.json")));
         assertThat(summary.path("predictions").asInt()).isEqualTo(IMAGES);
         assertThat(summary.path("executions").asInt()).isEqualTo(2);

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import tools.jackson.databind.json.JsonMapper;
@@ -127,19 +125,9 @@ class RemotePartitionsIntegrationTests {
                 // then
                 await().atMost(Duration.ofSeconds(300)).until(() -> Files.exists(output.resolve("summary.json")));
             }
-            Set<String> objects = new HashSet<>();
-            int lines = 0;
-            try (Stream<Path> files = Files.list(output)) {
-                for (Path shard : files.filter(f -> f.getFileName().toString().startsWith("predictions-"))
-                        .toList()) {
-                    for (String line : Files.readAllLines(shard, StandardCharsets.UTF_8)) {
-                        objects.add(json.readTree(line).path("object").asString());
-                        lines++;
-                    }
-                }
-            }
-            assertThat(lines).isEqualTo(IMAGES);
-            assertThat(objects).hasSize(IMAGES);
+            assertThat(JobShards.read(output, "predictions"))
+                    .as("every image in exactly one line")
+                    .hasSize(IMAGES);
             Set<String> byA = ran(dir.resolve("a.log"));
             Set<String> byB = ran(dir.resolve("b.log"));
             assertThat(byA).as("partitions run by the submitting replica").isNotEmpty();

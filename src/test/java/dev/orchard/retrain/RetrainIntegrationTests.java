@@ -48,6 +48,18 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         return postJson("/jobs", body, token());
     }
 
+    /** Trains {@code model} v1 on the first {@code images} images per label of {@code dataset}; makes it champion. */
+    int championTrainedOn(Path dataset, String model, int images, int maxDepth) throws Exception {
+        addImages(dataset, 0, images);
+        String prefix = DATA.resolve("local").relativize(dataset) + "/";
+        int v1 = training.trainAndRegister(
+                        new ModelTraining.Request(model, "local", prefix, "tribuo-cart", Map.of("maxDepth", maxDepth)),
+                        "test")
+                .version();
+        registry.promote(model, v1, Optional.empty(), "test", "first");
+        return v1;
+    }
+
     static void addImages(Path dataset, int from, int count) throws Exception {
         for (String label : LABELS) {
             Path dir = Files.createDirectories(dataset.resolve(label));
@@ -62,13 +74,7 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     void theGateDecidesAndRecordsBothModelsNumbers() throws Exception {
         // given: model "gated" trained on its own three-label dataset, champion v1
         Path dataset = DATA.resolve("local/gated-training");
-        addImages(dataset, 0, 60);
-        int v1 = training.trainAndRegister(
-                        new ModelTraining.Request(
-                                "gated", "local", "gated-training/", "tribuo-cart", Map.of("maxDepth", 6)),
-                        "test")
-                .version();
-        registry.promote("gated", v1, Optional.empty(), "test", "first");
+        int v1 = championTrainedOn(dataset, "gated", 60, 6);
 
         // when / then: unchanged data → nothing trained
         ResponseEntity<String> unchanged = retrain("{\"job\":\"retrain\",\"model\":\"gated\"}");
@@ -118,13 +124,7 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     void oneRetrainPerDataHoweverOftenItIsAskedFor() throws Exception {
         // given
         Path dataset = DATA.resolve("local/once-training");
-        addImages(dataset, 0, 40);
-        int v1 = training.trainAndRegister(
-                        new ModelTraining.Request(
-                                "once", "local", "once-training/", "tribuo-cart", Map.of("maxDepth", 4)),
-                        "test")
-                .version();
-        registry.promote("once", v1, Optional.empty(), "test", "first");
+        int v1 = championTrainedOn(dataset, "once", 40, 4);
         addImages(dataset, 40, 10);
 
         // when: three requests for the same new data at once, then one more afterwards
@@ -145,13 +145,7 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     void aRetrainClaimedByAnotherWorkerIsNotStartedTwiceUntilTheClaimGoesStale() throws Exception {
         // given: new data whose retrain another worker claimed a moment ago
         Path dataset = DATA.resolve("local/claimed-training");
-        addImages(dataset, 0, 40);
-        int v1 = training.trainAndRegister(
-                        new ModelTraining.Request(
-                                "claimed", "local", "claimed-training/", "tribuo-cart", Map.of("maxDepth", 4)),
-                        "test")
-                .version();
-        registry.promote("claimed", v1, Optional.empty(), "test", "first");
+        int v1 = championTrainedOn(dataset, "claimed", 40, 4);
         addImages(dataset, 40, 10);
         String fingerprint = dev.orchard.training.DatasetSnapshot.of(store, "local", "claimed-training/")
                 .fingerprint();
