@@ -72,7 +72,7 @@ public final class ModelLoader {
     }
 
     /** Removes a scratch directory and everything in it, best effort. */
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null) {
             return;
         }

@@ -33,6 +33,20 @@ final class TrainerParams {
         return number.intValue();
     }
 
+    double decimal(String key, double fallback, double min, double max) {
+        Object value = params.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number) || Double.isNaN(number.doubleValue())) {
+            throw new IllegalArgumentException(trainer + ": parameter '" + key + "' must be a number, got " + value);
+        }
+        if (number.doubleValue() < min || number.doubleValue() > max) {
+            throw new IllegalArgumentException(trainer + ": parameter '" + key + "' must be in " + min + ".." + max);
+        }
+        return number.doubleValue();
+    }
+
     long longValue(String key, long fallback) {
         Object value = params.get(key);
         if (value == null) {

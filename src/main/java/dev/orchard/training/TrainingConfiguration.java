@@ -16,6 +16,11 @@ class TrainingConfiguration {
     }
 
     @Bean
+    TensorFlowCnnTrainer tensorFlowCnnTrainer() {
+        return new TensorFlowCnnTrainer();
+    }
+
+    @Bean
     ModelTraining modelTraining(BlobStore store, ImageDecoder decoder, ModelRegistry registry, List<Trainer> trainers) {
         return new ModelTraining(store, decoder, registry, trainers);
     }

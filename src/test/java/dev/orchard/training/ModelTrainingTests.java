@@ -41,7 +41,8 @@ class ModelTrainingTests {
     void setUp() {
         store = new LocalBlobStore(root.resolve("data"), Clock.systemUTC());
         registry = new ModelRegistry(store, BUCKET, JsonMapper.builder().build(), Clock.systemUTC(), "test");
-        training = new ModelTraining(store, decoder, registry, List.of(new TribuoCartTrainer()));
+        training = new ModelTraining(
+                store, decoder, registry, List.of(new TribuoCartTrainer(), new TensorFlowCnnTrainer()));
         SampleDataset.copyTo(store, BUCKET, "training/", 60);
     }
 
@@ -76,6 +77,51 @@ class ModelTrainingTests {
             assertThat(predictions.get(0).top()).hasSize(3);
         }
         loaded.retire();
+    }
+
+    @Test
+    void trainsATensorFlowCnnThatTheServingRuntimeLoadsUnchanged() throws Exception {
+        // when
+        ModelManifest manifest = training.trainAndRegister(
+                new ModelTraining.Request(
+                        "fashion-cnn", BUCKET, "training/", "tensorflow-cnn", Map.of("epochs", 6, "filters", 8)),
+                "test");
+
+        // then: a SavedModel with a serving signature and no training state
+        assertThat(manifest.kind()).isEqualTo(ModelManifest.Kind.TENSORFLOW);
+        assertThat(manifest.output()).isEqualTo(ModelManifest.Output.PROBABILITIES);
+        assertThat(manifest.artifacts()).containsKeys("model/saved_model.pb", "report.md", "confusion.png");
+        String graph = new String(
+                store.get(BUCKET, "models/fashion-cnn/versions/1/model/saved_model.pb")
+                        .orElseThrow()
+                        .content(),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(graph).contains("serving_default").doesNotContain("Adam").doesNotContain("VarHandleOp");
+        assertThat(manifest.metrics().accuracy()).isGreaterThan(0.6); // chance is 0.1
+        assertThat(manifest.provenance()).contains("\"optimizer\":\"Adam\"").contains("\"epochLoss\"");
+
+        // and the registry's copy is served by the runtime from the first issue
+        ModelLoader loader = new ModelLoader(registry, root.resolve("work"));
+        LoadedModel loaded = loader.load(registry.manifest("fashion-cnn", 1).orElseThrow());
+        try (LoadedModel.Lease lease = loaded.lease()) {
+            float[][] trousers = SampleDataset.images("trouser", 8).stream()
+                    .map(p -> decoder.decode(read(p), lease.classifier().input()))
+                    .toArray(float[][]::new);
+            List<Prediction> predictions = lease.classifier().classify(trousers, 3);
+            assertThat(predictions.stream().filter(p -> p.label().equals("trouser")))
+                    .hasSizeGreaterThanOrEqualTo(6);
+        }
+        loaded.retire();
+    }
+
+    @Test
+    void refusesBadCnnParameters() {
+        assertThatThrownBy(() -> training.train(new ModelTraining.Request(
+                        "fashion-cnn", BUCKET, "training/", "tensorflow-cnn", Map.of("channels", 2))))
+                .hasMessageContaining("'channels' must be 1 or 3");
+        assertThatThrownBy(() -> training.train(new ModelTraining.Request(
+                        "fashion-cnn", BUCKET, "training/", "tensorflow-cnn", Map.of("learningRate", "fast"))))
+                .hasMessageContaining("'learningRate' must be a number");
     }
 
     @Test
