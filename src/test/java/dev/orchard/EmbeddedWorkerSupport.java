@@ -30,10 +30,29 @@ public abstract class EmbeddedWorkerSupport {
     protected static final Path DATA = newTempDir();
     protected static final Path UPLOADS = DATA.resolve("local/uploads");
     protected static final Path PREDICTIONS = DATA.resolve("local/predictions/uploads");
+    /** The repository's {@code jobs/*.yaml} plus {@link #RETRAIN_SPEC}. */
+    protected static final Path JOBS = jobsWithTestSpecs();
+    /**
+     * A retrain spec for model {@code spec-cnn}: tensorflow-cnn on a manifest dataset, permissive gate,
+     * no triggers of its own (commands and POST /jobs use it).
+     */
+    protected static final String RETRAIN_SPEC = """
+            name: retrain-spec-cnn
+            kind: retrain
+            model: spec-cnn
+            dataset: gs://local/datasets/spec-cnn.jsonl
+            trainer:
+              type: tensorflow-cnn
+              params: {epochs: 6, filters: 8}
+            gate:
+              min-accuracy: 0.5
+              max-regression: 1
+            """;
 
     @DynamicPropertySource
     static void embeddedDefault(DynamicPropertyRegistry registry) {
         registry.add("orchard.storage.local.root", DATA::toString);
+        registry.add("orchard.jobs.location", JOBS::toString);
         registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
         registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
         registry.add("orchard.trigger.local.settle", () -> "100ms");
@@ -117,6 +136,22 @@ public abstract class EmbeddedWorkerSupport {
 
     protected RestClient client() {
         return RestClient.create("http://localhost:" + port);
+    }
+
+    private static Path jobsWithTestSpecs() {
+        try {
+            Path dir = Files.createDirectories(DATA.getParent().resolve(DATA.getFileName() + "-jobs"));
+            try (var specs = Files.list(Path.of("jobs"))) {
+                for (Path spec :
+                        specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(spec, dir.resolve(spec.getFileName()));
+                }
+            }
+            Files.writeString(dir.resolve("zz-test-retrain.yaml"), RETRAIN_SPEC);
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Path newTempDir() {

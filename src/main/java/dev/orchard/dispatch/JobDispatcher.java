@@ -119,7 +119,10 @@ public final class JobDispatcher implements AutoCloseable {
     private CompletableFuture<Outcome> retrain(JobRequest.Retrain retrain) {
         try {
             return retrainer
-                    .submit(new Retrainer.Request(retrain.model(), retrain.force(), null, null, null, "pubsub"))
+                    .submit(specs.retrainSpecFor(retrain.model())
+                            .map(spec -> spec.request(retrain.force(), null, null, null, "pubsub"))
+                            .orElseGet(() -> new Retrainer.Request(
+                                    retrain.model(), retrain.force(), null, null, null, "pubsub")))
                     .thenApply(result -> switch (result.status()) {
                         case UNCHANGED, ALREADY_RUNNING -> Outcome.DUPLICATE;
                         case PROMOTED, PASSED, REJECTED -> Outcome.COMPLETED;

@@ -2,6 +2,7 @@ package dev.orchard.dispatch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /** The YAML shape of a spec, before validation (every field optional here; {@link JobSpecs} checks). */
 record JobSpecFile(
@@ -12,9 +13,22 @@ record JobSpecFile(
         String output,
         @JsonProperty("top-k") Integer topK,
         String input,
-        Integer partitions) {
+        Integer partitions,
+        String dataset,
+        TrainerSpec trainer,
+        Gate gate) {
 
-    record Trigger(Storage storage, String schedule) {}
+    record Trigger(
+            Storage storage,
+            String schedule,
+            @JsonProperty("new-objects") Integer newObjects) {}
+
+    record TrainerSpec(String type, Map<String, Object> params) {}
+
+    record Gate(
+            @JsonProperty("min-accuracy") Double minAccuracy,
+            @JsonProperty("max-regression") Double maxRegression,
+            String promote) {}
 
     record Storage(String bucket, String prefix, List<String> suffixes) {}
 }

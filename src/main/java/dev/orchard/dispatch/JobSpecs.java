@@ -34,14 +34,26 @@ public final class JobSpecs {
 
     private final List<JobSpec> specs;
     private final List<PrefixJobSpec> prefixSpecs;
+    private final List<RetrainSpec> retrainSpecs;
 
     public JobSpecs(List<JobSpec> specs) {
-        this(specs, List.of());
+        this(specs, List.of(), List.of());
     }
 
-    public JobSpecs(List<JobSpec> specs, List<PrefixJobSpec> prefixSpecs) {
+    public JobSpecs(List<JobSpec> specs, List<PrefixJobSpec> prefixSpecs, List<RetrainSpec> retrainSpecs) {
         this.specs = List.copyOf(specs);
         this.prefixSpecs = List.copyOf(prefixSpecs);
+        this.retrainSpecs = List.copyOf(retrainSpecs);
+    }
+
+    /** The {@code kind: retrain} specs (at most one per model). */
+    public List<RetrainSpec> retrainSpecs() {
+        return retrainSpecs;
+    }
+
+    /** The retrain spec of {@code model}, if it has one. */
+    public Optional<RetrainSpec> retrainSpecFor(String model) {
+        return retrainSpecs.stream().filter(s -> s.model().equals(model)).findFirst();
     }
 
     /** The upload-scoring ({@code kind: score}) specs. */
@@ -90,22 +102,32 @@ public final class JobSpecs {
         }
         List<JobSpec> specs = new ArrayList<>();
         List<PrefixJobSpec> prefixSpecs = new ArrayList<>();
+        List<RetrainSpec> retrainSpecs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Path file : files) {
             for (Object spec : parse(file, placeholders)) {
-                String name = spec instanceof JobSpec s ? s.name() : ((PrefixJobSpec) spec).name();
+                String name = spec instanceof JobSpec s
+                        ? s.name()
+                        : spec instanceof PrefixJobSpec p ? p.name() : ((RetrainSpec) spec).name();
                 if (!names.add(name)) {
                     throw new InvalidJobSpecException(
                             file.toString(), "name", "'" + name + "' is used by another spec");
                 }
                 if (spec instanceof JobSpec s) {
                     specs.add(s);
+                } else if (spec instanceof PrefixJobSpec p) {
+                    prefixSpecs.add(p);
                 } else {
-                    prefixSpecs.add((PrefixJobSpec) spec);
+                    RetrainSpec r = (RetrainSpec) spec;
+                    if (retrainSpecs.stream().anyMatch(other -> other.model().equals(r.model()))) {
+                        throw new InvalidJobSpecException(
+                                file.toString(), "model", "model '" + r.model() + "' already has a retrain spec");
+                    }
+                    retrainSpecs.add(r);
                 }
             }
         }
-        return new JobSpecs(specs, prefixSpecs);
+        return new JobSpecs(specs, prefixSpecs, retrainSpecs);
     }
 
     /** The specs of one file: {@link JobSpec}s and {@link PrefixJobSpec}s. */
@@ -149,12 +171,16 @@ public final class JobSpecs {
                     file, "name", "must be lower-case letters, digits and '-', got '" + raw.name() + "'");
         }
         require(file, "kind", raw.kind());
+        if (raw.kind().equals("retrain")) {
+            return validateRetrain(file, raw);
+        }
+        onlyForRetrain(file, raw);
         if (raw.kind().equals("score-prefix")) {
             return validatePrefix(file, raw);
         }
         if (!raw.kind().equals("score")) {
             throw new InvalidJobSpecException(
-                    file, "kind", "must be 'score' or 'score-prefix', got '" + raw.kind() + "'");
+                    file, "kind", "must be 'score', 'score-prefix' or 'retrain', got '" + raw.kind() + "'");
         }
         if (raw.input() != null || raw.partitions() != null) {
             throw new InvalidJobSpecException(
@@ -236,7 +262,109 @@ public final class JobSpecs {
         } catch (IllegalArgumentException e) {
             throw new InvalidJobSpecException(file, "model", e.getMessage());
         }
-        String schedule = raw.trigger() == null ? null : raw.trigger().schedule();
+        String schedule =
+                raw.trigger() == null ? null : cron(file, raw.trigger().schedule());
+        if (raw.partitions() != null && (raw.partitions() < 1 || raw.partitions() > 10_000)) {
+            throw new InvalidJobSpecException(file, "partitions", "must be 1..10000, got " + raw.partitions());
+        }
+        return new PrefixJobSpec(raw.name(), bucket, prefix, model, schedule, raw.partitions(), file);
+    }
+
+    private static void onlyForRetrain(String file, JobSpecFile raw) {
+        String field = raw.dataset() != null
+                ? "dataset"
+                : raw.trainer() != null
+                        ? "trainer"
+                        : raw.gate() != null
+                                ? "gate"
+                                : raw.trigger() != null && raw.trigger().newObjects() != null
+                                        ? "trigger.new-objects"
+                                        : null;
+        if (field != null) {
+            throw new InvalidJobSpecException(file, field, "is only for kind 'retrain'");
+        }
+    }
+
+    private static RetrainSpec validateRetrain(String file, JobSpecFile raw) {
+        String misplaced = raw.input() != null
+                ? "input"
+                : raw.partitions() != null
+                        ? "partitions"
+                        : raw.output() != null
+                                ? "output"
+                                : raw.topK() != null
+                                        ? "top-k"
+                                        : raw.trigger() != null && raw.trigger().storage() != null
+                                                ? "trigger.storage"
+                                                : null;
+        if (misplaced != null) {
+            throw new InvalidJobSpecException(file, misplaced, "is not used by kind 'retrain'");
+        }
+        require(file, "model", raw.model());
+        try {
+            dev.orchard.registry.ModelNames.requireValid(raw.model());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, "model", e.getMessage() + " (a model name, not name@alias)");
+        }
+        require(file, "dataset", raw.dataset());
+        try {
+            dev.orchard.training.DatasetSnapshot.Location.parse(raw.dataset());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, "dataset", e.getMessage());
+        }
+        if (raw.trainer() == null) {
+            throw new InvalidJobSpecException(file, "trainer.type", "is required");
+        }
+        require(file, "trainer.type", raw.trainer().type());
+        if (raw.trainer().params() != null) {
+            raw.trainer().params().forEach((key, value) -> {
+                if (value == null) {
+                    throw new InvalidJobSpecException(file, "trainer.params." + key, "has no value");
+                }
+            });
+        }
+        JobSpecFile.Gate gate = raw.gate() == null ? new JobSpecFile.Gate(null, null, null) : raw.gate();
+        unitInterval(file, "gate.min-accuracy", gate.minAccuracy());
+        unitInterval(file, "gate.max-regression", gate.maxRegression());
+        dev.orchard.retrain.RetrainProperties.Promote promote = null;
+        if (gate.promote() != null) {
+            try {
+                promote = dev.orchard.retrain.RetrainProperties.Promote.valueOf(
+                        gate.promote().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobSpecException(
+                        file, "gate.promote", "must be 'auto' or 'manual', got '" + gate.promote() + "'");
+            }
+        }
+        String schedule =
+                raw.trigger() == null ? null : cron(file, raw.trigger().schedule());
+        Integer newObjects = raw.trigger() == null ? null : raw.trigger().newObjects();
+        if (newObjects != null && newObjects < 1) {
+            throw new InvalidJobSpecException(file, "trigger.new-objects", "must be at least 1, got " + newObjects);
+        }
+        return new RetrainSpec(
+                raw.name(),
+                raw.model(),
+                raw.dataset(),
+                raw.trainer().type(),
+                raw.trainer().params() == null
+                        ? java.util.Map.of()
+                        : raw.trainer().params(),
+                gate.minAccuracy(),
+                gate.maxRegression(),
+                promote,
+                schedule,
+                newObjects,
+                file);
+    }
+
+    private static void unitInterval(String file, String field, Double value) {
+        if (value != null && (value.isNaN() || value < 0 || value > 1)) {
+            throw new InvalidJobSpecException(file, field, "must be between 0 and 1, got " + value);
+        }
+    }
+
+    private static String cron(String file, String schedule) {
         if (schedule != null) {
             try {
                 org.springframework.scheduling.support.CronExpression.parse(schedule);
@@ -247,10 +375,7 @@ public final class JobSpecs {
                         "is not a cron expression (sec min hour day month weekday): " + e.getMessage());
             }
         }
-        if (raw.partitions() != null && (raw.partitions() < 1 || raw.partitions() > 10_000)) {
-            throw new InvalidJobSpecException(file, "partitions", "must be 1..10000, got " + raw.partitions());
-        }
-        return new PrefixJobSpec(raw.name(), bucket, prefix, model, schedule, raw.partitions(), file);
+        return schedule;
     }
 
     private static String folder(String file, String field, String value) {

@@ -39,10 +39,12 @@ class JobsController {
 
     private final PrefixJobs jobs;
     private final Retrainer retrainer;
+    private final JobSpecs specs;
 
-    JobsController(PrefixJobs jobs, Retrainer retrainer) {
+    JobsController(PrefixJobs jobs, Retrainer retrainer, JobSpecs specs) {
         this.jobs = jobs;
         this.retrainer = retrainer;
+        this.specs = specs;
     }
 
     record JobBody(
@@ -98,13 +100,13 @@ class JobsController {
                 throw new IllegalArgumentException("\"promote\" must be \"auto\" or \"manual\"");
             }
         }
-        CompletableFuture<Retrainer.Result> result = retrainer.submit(new Retrainer.Request(
-                body.model(),
-                Boolean.TRUE.equals(body.force()),
-                body.minAccuracy(),
-                body.maxRegression(),
-                promote,
-                "http:" + (caller == null ? "anonymous" : caller.getName())));
+        boolean force = Boolean.TRUE.equals(body.force());
+        String by = "http:" + (caller == null ? "anonymous" : caller.getName());
+        RetrainProperties.Promote chosen = promote;
+        CompletableFuture<Retrainer.Result> result = retrainer.submit(specs.retrainSpecFor(body.model())
+                .map(spec -> spec.request(force, body.minAccuracy(), body.maxRegression(), chosen, by))
+                .orElseGet(() -> new Retrainer.Request(
+                        body.model(), force, body.minAccuracy(), body.maxRegression(), chosen, by)));
         try {
             return ResponseEntity.ok(result.get(RETRAIN_WAIT_SECONDS, TimeUnit.SECONDS));
         } catch (TimeoutException stillRunning) {

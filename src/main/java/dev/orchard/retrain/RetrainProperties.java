@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param promote {@code auto}: a candidate that passes becomes champion; {@code manual}: it is
  *     registered and waits for a person's {@code :promote}
  * @param claimTimeout a retrain claimed by a worker that died may be taken over after this
+ * @param watchInterval how often retrain specs with {@code trigger.new-objects} count new labelled
+ *     objects (each check lists the dataset)
  */
 @Validated
 @ConfigurationProperties("orchard.retrain")
@@ -28,7 +30,8 @@ public record RetrainProperties(
         double maxRegression,
 
         @DefaultValue("auto") @NotNull Promote promote,
-        @DefaultValue("30m") @NotNull Duration claimTimeout) {
+        @DefaultValue("30m") @NotNull Duration claimTimeout,
+        @DefaultValue("1m") @NotNull Duration watchInterval) {
 
     public enum Promote {
         AUTO,

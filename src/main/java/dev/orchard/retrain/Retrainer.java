@@ -5,6 +5,7 @@ import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelNames;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.registry.Sha256;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.PreconditionFailedException;
@@ -14,6 +15,7 @@ import dev.orchard.training.ModelTraining;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retrains a model with its champion's recipe on the current data and gates the candidate.
+ * Retrains a model on the current data of its dataset — with the recipe of its retrain spec, or
+ * else its champion's — and gates the candidate against the champion.
  *
- * <p>Once-per-data contract: a request whose dataset fingerprint equals the champion's is {@link
- * Status#UNCHANGED} (unless forced); one for data a retrain is already running on — in this worker
- * (in memory) or any other (a create-only claim object {@code models/<name>/retrains/<fingerprint>})
- * — is {@link Status#ALREADY_RUNNING}. A claim left by a dead worker may be taken over after {@code
+ * <p>Once-per-data contract: a request for data and recipe (trainer and parameters) that a version
+ * of the model already learned from is {@link Status#UNCHANGED} (unless forced); one for data a
+ * retrain is already running on — in this worker (in memory) or any other (a create-only claim
+ * object {@code models/<name>/retrains/<fingerprint>-<recipe>.json}) — is {@link
+ * Status#ALREADY_RUNNING}. A claim left by a dead worker may be taken over after {@code
  * claim-timeout}.
  */
 public final class Retrainer implements AutoCloseable {
@@ -72,6 +76,7 @@ public final class Retrainer implements AutoCloseable {
      * @param minAccuracy overrides {@code orchard.retrain.min-accuracy} when not {@code null}
      * @param maxRegression overrides {@code orchard.retrain.max-regression} when not {@code null}
      * @param promote overrides {@code orchard.retrain.promote} when not {@code null}
+     * @param recipe dataset and trainer; {@code null}: the champion's (from its manifest)
      */
     public record Request(
             String model,
@@ -79,7 +84,41 @@ public final class Retrainer implements AutoCloseable {
             Double minAccuracy,
             Double maxRegression,
             RetrainProperties.Promote promote,
-            String by) {}
+            String by,
+            Recipe recipe) {
+
+        public Request(
+                String model,
+                boolean force,
+                Double minAccuracy,
+                Double maxRegression,
+                RetrainProperties.Promote promote,
+                String by) {
+            this(model, force, minAccuracy, maxRegression, promote, by, null);
+        }
+    }
+
+    /**
+     * How a model is trained.
+     *
+     * @param dataset {@code gs://bucket/prefix/} or {@code gs://bucket/…/manifest.jsonl}
+     */
+    public record Recipe(String dataset, String trainer, Map<String, Object> params) {
+
+        public Recipe {
+            params = params == null ? Map.of() : Map.copyOf(params);
+        }
+
+        boolean madeOf(ModelManifest manifest) {
+            return manifest.dataset() != null
+                    && manifest.trainer() != null
+                    && trainer.equals(manifest.trainer().type())
+                    && params.equals(
+                            manifest.trainer().params() == null
+                                    ? Map.of()
+                                    : manifest.trainer().params());
+        }
+    }
 
     public enum Status {
         /** Trained, passed the gate, and is champion now. */
@@ -88,13 +127,16 @@ public final class Retrainer implements AutoCloseable {
         PASSED,
         /** Trained and registered, but the gate said no; the champion stays. */
         REJECTED,
-        /** The champion already learned from exactly this data. */
+        /** A version (normally the champion) already learned from exactly this data with this recipe. */
         UNCHANGED,
         /** A retrain on this data is running here or on another worker. */
         ALREADY_RUNNING
     }
 
-    /** @param version the new version, {@code null} when nothing was trained */
+    /**
+     * @param version the new version; for {@link Status#UNCHANGED} the version that already learned
+     *     from this data; {@code null} otherwise
+     */
     public record Result(String model, Status status, Integer version, String fingerprint, ModelManifest.Gate gate) {}
 
     /**
@@ -108,63 +150,100 @@ public final class Retrainer implements AutoCloseable {
         ModelNames.requireValid(request.model());
         checkThreshold("min-accuracy", request.minAccuracy());
         checkThreshold("max-regression", request.maxRegression());
-        Alias champion = registry.champion(request.model())
-                .orElseThrow(() -> new ModelNotFoundException("model '" + request.model()
-                        + "' has no champion to retrain (the first version comes from bootstrap or registration)"));
-        ModelManifest recipe = registry.manifest(request.model(), champion.version())
+        Optional<Alias> champion = registry.champion(request.model());
+        Optional<ModelManifest> current = champion.map(a -> registry.manifest(request.model(), a.version())
                 .orElseThrow(() -> new ModelNotFoundException(
-                        "model '" + request.model() + "' champion version " + champion.version() + " is missing"));
-        if (recipe.dataset() == null
-                || recipe.trainer() == null
-                || !recipe.dataset().uri().startsWith("gs://")) {
-            throw new IllegalArgumentException(
-                    "model '" + request.model() + "' version " + recipe.version()
-                            + " was not trained by Orchard (no dataset and trainer in its manifest); register new versions instead");
+                        "model '" + request.model() + "' champion version " + a.version() + " is missing")));
+        Recipe recipe = request.recipe();
+        if (recipe == null) {
+            ModelManifest manifest = current.orElseThrow(() -> new ModelNotFoundException("model '"
+                    + request.model()
+                    + "' has no champion to take a recipe from and no retrain spec (jobs/*.yaml, kind: retrain)"));
+            if (manifest.dataset() == null
+                    || manifest.trainer() == null
+                    || !manifest.dataset().uri().startsWith("gs://")) {
+                throw new IllegalArgumentException("model '" + request.model() + "' version " + manifest.version()
+                        + " was not trained by Orchard (no dataset and trainer in its manifest);"
+                        + " register new versions, or give the model a retrain spec");
+            }
+            recipe = new Recipe(
+                    manifest.dataset().uri(),
+                    manifest.trainer().type(),
+                    manifest.trainer().params());
         }
-        return CompletableFuture.supplyAsync(() -> retrain(request, champion, recipe), executor);
+        training.check(recipe.trainer(), recipe.params());
+        DatasetSnapshot.Location dataset = DatasetSnapshot.Location.parse(recipe.dataset());
+        Recipe chosen = recipe;
+        return CompletableFuture.supplyAsync(() -> retrain(request, chosen, dataset, current), executor);
     }
 
-    private Result retrain(Request request, Alias champion, ModelManifest recipe) {
-        String path = recipe.dataset().uri().substring("gs://".length());
-        String bucket = path.substring(0, path.indexOf('/'));
-        String prefix = path.substring(path.indexOf('/') + 1);
-        DatasetSnapshot snapshot = DatasetSnapshot.of(store, bucket, prefix);
-        String fingerprint = snapshot.fingerprint();
-        if (!request.force() && fingerprint.equals(recipe.dataset().fingerprint())) {
-            log.info(
-                    "retrain {}: champion v{} already learned from this data; nothing to do",
-                    request.model(),
-                    champion.version());
-            return new Result(request.model(), Status.UNCHANGED, null, fingerprint, null);
+    /**
+     * How many labelled objects of the recipe's dataset the champion has not learned from (new
+     * objects and new generations): compared with the champion's {@code dataset.jsonl}, or by count
+     * for a champion trained before snapshots were stored. All of them when there is no champion.
+     */
+    public int newObjects(String model, Recipe recipe) {
+        DatasetSnapshot snapshot = DatasetSnapshot.of(store, DatasetSnapshot.Location.parse(recipe.dataset()));
+        Optional<ModelManifest> champion = registry.champion(model).flatMap(a -> registry.manifest(model, a.version()));
+        if (champion.isEmpty()) {
+            return snapshot.objects().size();
         }
-        String key = request.model() + "|" + fingerprint + (request.force() ? "|forced" : "");
+        Optional<Blob> learned = store.get(
+                registry.bucket(),
+                "models/" + model + "/versions/" + champion.get().version() + "/dataset.jsonl");
+        if (learned.isPresent()) {
+            return snapshot.newSince(learned.get().content());
+        }
+        int before =
+                champion.get().dataset() == null ? 0 : champion.get().dataset().objects();
+        return Math.max(0, snapshot.objects().size() - before);
+    }
+
+    private Result retrain(
+            Request request, Recipe recipe, DatasetSnapshot.Location dataset, Optional<ModelManifest> champion) {
+        DatasetSnapshot snapshot = DatasetSnapshot.of(store, dataset);
+        String fingerprint = snapshot.fingerprint();
+        if (!request.force()) {
+            Optional<ModelManifest> same = champion.filter(c ->
+                            recipe.madeOf(c) && fingerprint.equals(c.dataset().fingerprint()))
+                    .or(() -> registry.versions(request.model()).stream()
+                            .filter(v -> recipe.madeOf(v)
+                                    && fingerprint.equals(v.dataset().fingerprint()))
+                            .findFirst());
+            if (same.isPresent()) {
+                log.info(
+                        "retrain {}: version {} already learned from this data with this recipe; nothing to do",
+                        request.model(),
+                        same.get().version());
+                return new Result(request.model(), Status.UNCHANGED, same.get().version(), fingerprint, null);
+            }
+        }
+        String claimId = claimId(fingerprint, recipe);
+        String key = request.model() + "|" + claimId + (request.force() ? "|forced" : "");
         if (!running.add(key)) {
             return new Result(request.model(), Status.ALREADY_RUNNING, null, fingerprint, null);
         }
         try {
-            if (!request.force() && !claim(request.model(), fingerprint)) {
+            if (!request.force() && !claim(request.model(), fingerprint, recipe)) {
                 return new Result(request.model(), Status.ALREADY_RUNNING, null, fingerprint, null);
             }
             RetrainGate.Thresholds thresholds = new RetrainGate.Thresholds(
                     request.minAccuracy() != null ? request.minAccuracy() : properties.minAccuracy(),
                     request.maxRegression() != null ? request.maxRegression() : properties.maxRegression(),
                     request.promote() != null ? request.promote() : properties.promote());
+            Optional<Integer> championVersion = champion.map(ModelManifest::version);
             try (ModelTraining.Candidate candidate = training.train(
                     new ModelTraining.Request(
-                            request.model(),
-                            bucket,
-                            prefix,
-                            recipe.trainer().type(),
-                            recipe.trainer().params()),
+                            request.model(), dataset.bucket(), dataset.path(), recipe.trainer(), recipe.params()),
                     snapshot)) {
-                ModelManifest.Gate decision = gate.decide(candidate, Optional.of(champion.version()), thresholds);
+                ModelManifest.Gate decision = gate.decide(candidate, championVersion, thresholds);
                 ModelManifest registered = training.register(candidate, decision, request.by());
                 registry.audit(
                         request.model(),
                         new ModelRegistry.AuditEntry(
                                 "gate-" + decision.decision(),
                                 registered.version(),
-                                champion.version(),
+                                championVersion.orElse(null),
                                 request.by(),
                                 decision.reason(),
                                 clock.instant()));
@@ -182,7 +261,10 @@ public final class Retrainer implements AutoCloseable {
                     registry.promote(
                             request.model(),
                             registered.version(),
-                            registry.champion(request.model()).filter(a -> a.version() == champion.version()),
+                            championVersion.isEmpty()
+                                    ? Optional.empty()
+                                    : registry.champion(request.model())
+                                            .filter(a -> a.version() == championVersion.get()),
                             request.by(),
                             "retrain gate: " + decision.reason());
                     return new Result(request.model(), Status.PROMOTED, registered.version(), fingerprint, decision);
@@ -199,9 +281,21 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
+    /** The claim object of a retrain of {@code model} on data {@code fingerprint} with {@code recipe}. */
+    static String claimName(String model, String fingerprint, Recipe recipe) {
+        return "models/" + model + "/retrains/" + claimId(fingerprint, recipe) + ".json";
+    }
+
+    /** The data fingerprint and a digest of the recipe: another trainer on the same data is another retrain. */
+    private static String claimId(String fingerprint, Recipe recipe) {
+        String canonical = recipe.trainer() + "|" + new java.util.TreeMap<>(recipe.params());
+        return fingerprint + "-"
+                + Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    }
+
     /** Create-only claim of (model, fingerprint); a claim older than the timeout is taken over. */
-    private boolean claim(String model, String fingerprint) {
-        String name = "models/" + model + "/retrains/" + fingerprint + ".json";
+    private boolean claim(String model, String fingerprint, Recipe recipe) {
+        String name = claimName(model, fingerprint, recipe);
         byte[] body = ("{\"at\":\"" + clock.instant() + "\"}").getBytes(StandardCharsets.UTF_8);
         try {
             store.put(registry.bucket(), name, body, WritePrecondition.doesNotExist());
@@ -209,14 +303,14 @@ public final class Retrainer implements AutoCloseable {
         } catch (PreconditionFailedException taken) {
             Optional<Blob> existing = store.get(registry.bucket(), name);
             if (existing.isEmpty()) {
-                return claim(model, fingerprint);
+                return claim(model, fingerprint, recipe);
             }
             Instant at = Instant.parse(new String(existing.get().content(), StandardCharsets.UTF_8)
                     .replaceAll(".*\"at\":\"([^\"]+)\".*", "$1")
                     .strip());
             boolean trained = registry.versions(model).stream()
-                    .anyMatch(m -> m.dataset() != null
-                            && fingerprint.equals(m.dataset().fingerprint()));
+                    .anyMatch(m ->
+                            recipe.madeOf(m) && fingerprint.equals(m.dataset().fingerprint()));
             if (trained || at.plus(properties.claimTimeout()).isAfter(clock.instant())) {
                 log.info("retrain {}: this data was {} elsewhere", model, trained ? "already trained on" : "claimed");
                 return false;

@@ -39,8 +39,18 @@ public final class ModelTraining {
         trainers.forEach(t -> this.trainers.put(t.type(), t));
     }
 
-    /** What to train: model name, dataset location, trainer and its parameters. */
-    public record Request(String model, String bucket, String prefix, String trainer, Map<String, Object> params) {}
+    /**
+     * What to train: model name, dataset, trainer and its parameters.
+     *
+     * @param path the dataset in {@code bucket}: a folder prefix ({@code training/}) or a manifest
+     *     object ({@code datasets/fruit.jsonl}), see {@link DatasetSnapshot}
+     */
+    public record Request(String model, String bucket, String path, String trainer, Map<String, Object> params) {
+
+        public DatasetSnapshot.Location dataset() {
+            return new DatasetSnapshot.Location(bucket, path);
+        }
+    }
 
     public ModelManifest trainAndRegister(Request request, String actor) {
         try (Candidate candidate = train(request)) {
@@ -81,21 +91,36 @@ public final class ModelTraining {
 
     /** Snapshot, decode, train and evaluate on the holdout; nothing is registered. */
     public Candidate train(Request request) {
-        return train(request, DatasetSnapshot.of(store, request.bucket(), request.prefix()));
+        return train(request, DatasetSnapshot.of(store, request.dataset()));
+    }
+
+    /**
+     * Checks that {@code type} names a trainer and that it understands {@code params}.
+     *
+     * @throws IllegalArgumentException naming the trainer or the parameter
+     */
+    public void check(String type, Map<String, Object> params) {
+        trainer(type).input(params);
+    }
+
+    private Trainer trainer(String type) {
+        Trainer trainer = trainers.get(type);
+        if (trainer == null) {
+            throw new IllegalArgumentException(
+                    "unknown trainer '" + type + "'; known: " + new java.util.TreeSet<>(trainers.keySet()));
+        }
+        return trainer;
     }
 
     /** Decode, train and evaluate on {@code snapshot}, already taken of the request's dataset. */
     public Candidate train(Request request, DatasetSnapshot snapshot) {
-        Trainer trainer = trainers.get(request.trainer());
-        if (trainer == null) {
-            throw new IllegalArgumentException(
-                    "unknown trainer '" + request.trainer() + "'; known: " + trainers.keySet());
-        }
+        Trainer trainer = trainer(request.trainer());
         long started = System.nanoTime();
         List<String> labels = snapshot.labels();
         if (labels.size() < 2) {
-            throw new IllegalArgumentException(snapshot.uri() + " has " + labels.size()
-                    + " label folder(s); training needs at least two (<prefix><label>/<image>)");
+            throw new IllegalArgumentException(
+                    snapshot.uri() + " has " + labels.size()
+                            + " label(s); training needs at least two (<prefix><label>/<image>, or two labels in the manifest)");
         }
         log.info(
                 "training {} with {} on {} ({} images, {} labels, fingerprint {})",
@@ -149,6 +174,7 @@ public final class ModelTraining {
                                 candidate.labels(),
                                 candidate.metrics())
                         .getBytes(StandardCharsets.UTF_8));
+        artifacts.put("dataset.jsonl", candidate.snapshot().toJsonLines());
         artifacts.put(
                 "confusion.png",
                 ModelReport.confusionPng(candidate.labels(), candidate.metrics().confusion()));

@@ -127,10 +127,64 @@ class JobSpecsTests {
                 "only for kind 'score-prefix'");
     }
 
+    static final String RETRAIN = """
+            name: retrain-fruit
+            kind: retrain
+            model: fruit
+            dataset: gs://photos/datasets/fruit.jsonl
+            trainer:
+              type: tensorflow-cnn
+              params: {epochs: 4, learningRate: 0.001}
+            gate:
+              min-accuracy: 0.8
+              max-regression: 0.02
+              promote: manual
+            trigger:
+              schedule: "0 0 3 * * SUN"
+              new-objects: 250
+            """;
+
+    @Test
+    void retrainSpecsCarryRecipeGateAndTriggers() throws Exception {
+        JobSpecs specs = load(RETRAIN);
+
+        RetrainSpec spec = specs.retrainSpecFor("fruit").orElseThrow();
+        assertThat(spec.dataset()).isEqualTo("gs://photos/datasets/fruit.jsonl");
+        assertThat(spec.trainer()).isEqualTo("tensorflow-cnn");
+        assertThat(spec.params()).containsEntry("epochs", 4).containsEntry("learningRate", 0.001);
+        assertThat(spec.minAccuracy()).isEqualTo(0.8);
+        assertThat(spec.maxRegression()).isEqualTo(0.02);
+        assertThat(spec.promote()).isEqualTo(dev.orchard.retrain.RetrainProperties.Promote.MANUAL);
+        assertThat(spec.schedule()).isEqualTo("0 0 3 * * SUN");
+        assertThat(spec.newObjects()).isEqualTo(250);
+        assertThat(specs.models()).isEmpty(); // a retrain spec may create its model's first version
+        // a request's own thresholds win over the spec's
+        var request = spec.request(true, 0.5, null, null, "test");
+        assertThat(request.minAccuracy()).isEqualTo(0.5);
+        assertThat(request.maxRegression()).isEqualTo(0.02);
+        assertThat(request.recipe().trainer()).isEqualTo("tensorflow-cnn");
+    }
+
+    @Test
+    void badRetrainSpecsNameTheField() {
+        assertInvalid(RETRAIN.replace("model: fruit", "model: fruit@champion"), "model", "not name@alias");
+        assertInvalid(RETRAIN.replace("gs://photos/datasets/fruit.jsonl", "gs://photos/fruit"), "dataset", "folder");
+        assertInvalid(RETRAIN.replace("  type: tensorflow-cnn\n", ""), "trainer.type", "is required");
+        assertInvalid(RETRAIN.replace("min-accuracy: 0.8", "min-accuracy: 80"), "gate.min-accuracy", "between 0 and 1");
+        assertInvalid(RETRAIN.replace("promote: manual", "promote: sometimes"), "gate.promote", "'auto' or 'manual'");
+        assertInvalid(RETRAIN.replace("new-objects: 250", "new-objects: 0"), "trigger.new-objects", "at least 1");
+        assertInvalid(RETRAIN.replace("0 0 3 * * SUN", "weekly"), "trigger.schedule", "cron");
+        assertInvalid(RETRAIN + "output: predictions/\n", "output", "not used by kind 'retrain'");
+        assertInvalid(VALID + "dataset: gs://b/x/\n", "dataset", "only for kind 'retrain'");
+        assertInvalid(
+                RETRAIN + "---\n" + RETRAIN.replace("name: retrain-fruit", "name: again"), "model", "already has");
+    }
+
     @Test
     void theExamplesAreValidSpecs() {
         JobSpecs examples = JobSpecs.load(Path.of("jobs/examples"), env);
         assertThat(examples.prefixSpecs()).extracting(PrefixJobSpec::name).contains("nightly-batches");
+        assertThat(examples.retrainSpecs()).extracting(RetrainSpec::name).contains("retrain-fashion");
     }
 
     @Test

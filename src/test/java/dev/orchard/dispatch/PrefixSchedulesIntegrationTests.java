@@ -35,7 +35,7 @@ class PrefixSchedulesIntegrationTests extends EmbeddedWorkerSupport {
         }
         PrefixJobSpec spec = new PrefixJobSpec(
                 "nightly", "local", "drops/{date}/", ModelRef.parse("fashion"), "* * * * * *", 2, "test");
-        PrefixSchedules schedules = new PrefixSchedules(new JobSpecs(List.of(), List.of(spec)), jobs);
+        PrefixSchedules schedules = new PrefixSchedules(new JobSpecs(List.of(), List.of(spec), List.of()), jobs);
 
         // when: the same tick fired twice (two replicas), then the schedule runs for a while
         Instant tick = Instant.now();

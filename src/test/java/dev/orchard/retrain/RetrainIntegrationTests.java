@@ -1,6 +1,7 @@
 package dev.orchard.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.orchard.EmbeddedWorkerSupport;
 import dev.orchard.registry.Alias;
@@ -8,11 +9,11 @@ import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
+import dev.orchard.training.TrainedChampions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +39,7 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     @Autowired
     dev.orchard.storage.BlobStore store;
 
-    static final List<String> LABELS = List.of("bag", "sneaker", "trouser");
+    static final List<String> LABELS = TrainedChampions.LABELS;
 
     String token() throws Exception {
         return Files.readString(DATA.resolve(".orchard-admin-token")).strip();
@@ -48,26 +49,13 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         return postJson("/jobs", body, token());
     }
 
-    /** Trains {@code model} v1 on the first {@code images} images per label of {@code dataset}; makes it champion. */
     int championTrainedOn(Path dataset, String model, int images, int maxDepth) throws Exception {
-        addImages(dataset, 0, images);
-        String prefix = DATA.resolve("local").relativize(dataset) + "/";
-        int v1 = training.trainAndRegister(
-                        new ModelTraining.Request(model, "local", prefix, "tribuo-cart", Map.of("maxDepth", maxDepth)),
-                        "test")
-                .version();
-        registry.promote(model, v1, Optional.empty(), "test", "first");
-        return v1;
+        return TrainedChampions.championTrainedOn(
+                training, registry, DATA.resolve("local"), dataset, model, images, maxDepth);
     }
 
     static void addImages(Path dataset, int from, int count) throws Exception {
-        for (String label : LABELS) {
-            Path dir = Files.createDirectories(dataset.resolve(label));
-            List<Path> images = SampleDataset.images(label, from + count);
-            for (int i = from; i < from + count; i++) {
-                Files.copy(images.get(i), dir.resolve("img-" + i + ".png"));
-            }
-        }
+        TrainedChampions.addImages(dataset, from, count);
     }
 
     @Test
@@ -149,7 +137,9 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         addImages(dataset, 40, 10);
         String fingerprint = dev.orchard.training.DatasetSnapshot.of(store, "local", "claimed-training/")
                 .fingerprint();
-        Path claim = DATA.resolve("local/models/claimed/retrains/" + fingerprint + ".json");
+        Retrainer.Recipe recipe =
+                new Retrainer.Recipe("gs://local/claimed-training/", "tribuo-cart", Map.of("maxDepth", 4));
+        Path claim = DATA.resolve("local/" + Retrainer.claimName("claimed", fingerprint, recipe));
         Files.createDirectories(claim.getParent());
         Files.writeString(claim, "{\"at\":\"" + java.time.Instant.now() + "\"}");
         Retrainer.Request request = new Retrainer.Request("claimed", false, 0.0, 1.0, null, "test");
@@ -165,8 +155,56 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     @Test
+    void aRetrainSpecChoosesDatasetAndTrainerAndMayCreateTheFirstVersion() throws Exception {
+        // given: the shared worker's spec for "spec-cnn" (tensorflow-cnn on a manifest), and that
+        // manifest listing images kept in another folder
+        Path images = DATA.resolve("local/spec-images");
+        addImages(images, 0, 40);
+        StringBuilder manifest = new StringBuilder();
+        for (String label : LABELS) {
+            for (int i = 0; i < 40; i++) {
+                manifest.append("{\"uri\":\"gs://local/spec-images/%s/img-%d.png\",\"label\":\"%s\"}\n"
+                        .formatted(label, i, label));
+            }
+        }
+        Files.createDirectories(DATA.resolve("local/datasets"));
+        Files.writeString(DATA.resolve("local/datasets/spec-cnn.jsonl"), manifest);
+
+        // when: a retrain of a model that has no version yet
+        ResponseEntity<String> first = retrain("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
+
+        // then: trained with the spec's trainer on the manifest, judged alone, promoted
+        assertThat(first.getStatusCode().value()).as(first.getBody()).isEqualTo(200);
+        assertThat(json.readTree(first.getBody()).path("status").asString()).isEqualTo("PROMOTED");
+        ModelManifest v1 = registry.manifest("spec-cnn", 1).orElseThrow();
+        assertThat(v1.kind()).isEqualTo(ModelManifest.Kind.TENSORFLOW);
+        assertThat(v1.trainer().type()).isEqualTo("tensorflow-cnn");
+        assertThat(v1.dataset().uri()).isEqualTo("gs://local/datasets/spec-cnn.jsonl");
+        assertThat(v1.dataset().objects()).isEqualTo(120);
+        assertThat(v1.gate().championVersion()).isNull();
+        List<String> snapshot = Files.readAllLines(DATA.resolve("local/models/spec-cnn/versions/1/dataset.jsonl"));
+        assertThat(snapshot).hasSize(120).anyMatch(l -> l.contains("\"split\":\"holdout\""));
+        assertThat(snapshot.get(0)).startsWith("{\"uri\":\"gs://local/spec-images/bag/img-0.png\",\"generation\":");
+
+        // and it serves: the new TensorFlow champion classifies over HTTP
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            ResponseEntity<String> answer = classify(
+                    "spec-cnn",
+                    Files.readAllBytes(SampleDataset.images("trouser", 50).get(45)));
+            assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(200);
+            assertThat(json.readTree(answer.getBody()).path("version").asInt()).isEqualTo(1);
+        });
+
+        // and the same data with the same recipe is not trained again
+        ResponseEntity<String> again = retrain("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
+        assertThat(json.readTree(again.getBody()).path("status").asString()).isEqualTo("UNCHANGED");
+        assertThat(registry.versions("spec-cnn")).hasSize(1);
+    }
+
+    @Test
     void badRetrainRequestsArePrecise() throws Exception {
-        assertProblem(retrain("{\"job\":\"retrain\",\"model\":\"nobody\"}"), 404, "has no champion to retrain");
+        assertProblem(
+                retrain("{\"job\":\"retrain\",\"model\":\"nobody\"}"), 404, "has no champion to take a recipe from");
         assertProblem(
                 retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"min-accuracy\":2}"), 400, "between 0 and 1");
         assertProblem(retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"promote\":\"sometimes\"}"), 400, "auto");

@@ -1,0 +1,51 @@
+package dev.orchard.dispatch;
+
+import dev.orchard.retrain.RetrainProperties;
+import dev.orchard.retrain.Retrainer;
+import java.util.Map;
+
+/**
+ * A {@code kind: retrain} spec from {@code jobs/*.yaml}: how {@code model} is retrained — on which
+ * dataset, with which trainer, judged by which gate — and what starts it besides commands: a cron
+ * {@code schedule} and/or {@code newObjects} labelled objects arriving since the champion's snapshot.
+ * Every retrain of the model (command, {@code POST /jobs}, schedule, new data) uses this recipe; a
+ * request's own thresholds still win over the spec's.
+ *
+ * @param dataset {@code gs://bucket/prefix/} or {@code gs://bucket/…/manifest.jsonl}
+ * @param minAccuracy {@code null}: {@code orchard.retrain.min-accuracy}
+ * @param maxRegression {@code null}: {@code orchard.retrain.max-regression}
+ * @param promote {@code null}: {@code orchard.retrain.promote}
+ * @param schedule a Spring cron expression (6 fields, UTC), or {@code null}
+ * @param newObjects retrain when at least this many new labelled objects arrived, or {@code null}
+ * @param file the spec file, for messages
+ */
+public record RetrainSpec(
+        String name,
+        String model,
+        String dataset,
+        String trainer,
+        Map<String, Object> params,
+        Double minAccuracy,
+        Double maxRegression,
+        RetrainProperties.Promote promote,
+        String schedule,
+        Integer newObjects,
+        String file) {
+
+    public Retrainer.Recipe recipe() {
+        return new Retrainer.Recipe(dataset, trainer, params);
+    }
+
+    /** A retrain of this spec's model, with the request's thresholds over the spec's. */
+    public Retrainer.Request request(
+            boolean force, Double minAccuracy, Double maxRegression, RetrainProperties.Promote promote, String by) {
+        return new Retrainer.Request(
+                model,
+                force,
+                minAccuracy != null ? minAccuracy : this.minAccuracy,
+                maxRegression != null ? maxRegression : this.maxRegression,
+                promote != null ? promote : this.promote,
+                by,
+                recipe());
+    }
+}

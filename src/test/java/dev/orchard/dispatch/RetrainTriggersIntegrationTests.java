@@ -1,0 +1,153 @@
+package dev.orchard.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.orchard.EmbeddedWorkerSupport;
+import dev.orchard.registry.Alias;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.retrain.RetrainProperties;
+import dev.orchard.retrain.Retrainer;
+import dev.orchard.training.ModelTraining;
+import dev.orchard.training.TrainedChampions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A retrain spec's own triggers on real images: "N new labelled objects since the champion's
+ * snapshot" and a cron schedule; neither trains twice on the same data.
+ */
+class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
+
+    @Autowired
+    ModelTraining training;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    Retrainer retrainer;
+
+    RetrainProperties properties = new RetrainProperties(
+            0.5, 0.01, RetrainProperties.Promote.AUTO, Duration.ofMinutes(30), Duration.ofMillis(200));
+
+    RetrainSpec spec(String model, String dataset, String schedule, Integer newObjects) {
+        return new RetrainSpec(
+                "retrain-" + model,
+                model,
+                dataset,
+                "tribuo-cart",
+                Map.of("maxDepth", 4),
+                0.0,
+                1.0,
+                null,
+                schedule,
+                newObjects,
+                "test");
+    }
+
+    RetrainTriggers triggers(RetrainSpec... specs) {
+        return new RetrainTriggers(new JobSpecs(List.of(), List.of(), List.of(specs)), retrainer, training, properties);
+    }
+
+    @Test
+    void enoughNewLabelledObjectsStartOneRetrain() throws Exception {
+        // given: champion v1 learned from 30 images per label; the spec wants 15 new ones
+        Path dataset = DATA.resolve("local/watched-training");
+        int v1 = TrainedChampions.championTrainedOn(
+                training, registry, DATA.resolve("local"), dataset, "watched", 30, 4);
+        RetrainSpec spec = spec("watched", "gs://local/watched-training/", null, 15);
+        RetrainTriggers triggers = triggers(spec);
+        try {
+            watchUntilRetrained(triggers, spec, dataset, v1);
+        } finally {
+            triggers.stop();
+        }
+    }
+
+    private void watchUntilRetrained(RetrainTriggers triggers, RetrainSpec spec, Path dataset, int v1)
+            throws Exception {
+        // when / then: nothing new, then 12 new (4 per label): below the threshold
+        assertThat(triggers.watch(spec)).isEmpty();
+        TrainedChampions.addImages(dataset, 30, 4);
+        assertThat(retrainer.newObjects("watched", spec.recipe())).isEqualTo(12);
+        assertThat(triggers.watch(spec)).isEmpty();
+
+        // when: 6 more (18 new): the watcher retrains, with the spec's recipe and gate
+        TrainedChampions.addImages(dataset, 34, 2);
+        Optional<CompletableFuture<Retrainer.Result>> fired = triggers.watch(spec);
+
+        // then
+        assertThat(fired).isPresent();
+        Retrainer.Result result = fired.get().join();
+        assertThat(result.status()).isEqualTo(Retrainer.Status.PROMOTED);
+        assertThat(registry.champion("watched").map(Alias::version)).hasValue(result.version());
+        assertThat(registry.manifest("watched", result.version())
+                        .orElseThrow()
+                        .dataset()
+                        .objects())
+                .isEqualTo(3 * 36);
+        // and the new champion's snapshot is the new baseline
+        assertThat(retrainer.newObjects("watched", spec.recipe())).isZero();
+        assertThat(triggers.watch(spec)).isEmpty();
+        assertThat(registry.versions("watched")).hasSize(2);
+        assertThat(v1).isEqualTo(1);
+    }
+
+    @Test
+    void aScheduleRetrainsOnNewDataAndIsIdleOtherwise() throws Exception {
+        // given: champion v1, new data, and a spec firing every second
+        Path dataset = DATA.resolve("local/ticking-training");
+        TrainedChampions.championTrainedOn(training, registry, DATA.resolve("local"), dataset, "ticking", 30, 4);
+        TrainedChampions.addImages(dataset, 30, 5);
+        RetrainTriggers triggers = triggers(spec("ticking", "gs://local/ticking-training/", "* * * * * *", null));
+
+        // when
+        triggers.start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            registry.champion("ticking").map(Alias::version).orElse(0) == 2);
+            Thread.sleep(3000); // more ticks on the same data
+        } finally {
+            triggers.stop();
+        }
+
+        // then: one retrain for the new data, the later ticks found it unchanged
+        assertThat(registry.versions("ticking")).hasSize(2);
+        assertThat(registry.manifest("ticking", 2).orElseThrow().gate().decision())
+                .isEqualTo("promote");
+    }
+
+    @Test
+    void aSpecWithAnUnknownTrainerOrParameterStopsStartUp() {
+        RetrainSpec unknownTrainer = new RetrainSpec(
+                "bad", "bad", "gs://local/x/", "xgboost", Map.of(), null, null, null, null, null, "jobs/bad.yaml");
+        RetrainSpec unknownParam = new RetrainSpec(
+                "bad",
+                "bad",
+                "gs://local/x/",
+                "tensorflow-cnn",
+                Map.of("layers", 3),
+                null,
+                null,
+                null,
+                null,
+                null,
+                "jobs/bad.yaml");
+        assertThatThrownBy(() -> triggers(unknownTrainer))
+                .isInstanceOf(InvalidJobSpecException.class)
+                .hasMessageContaining("jobs/bad.yaml")
+                .hasMessageContaining("unknown trainer 'xgboost'");
+        assertThatThrownBy(() -> triggers(unknownParam))
+                .isInstanceOf(InvalidJobSpecException.class)
+                .hasMessageContaining("unknown parameter 'layers'");
+    }
+}
