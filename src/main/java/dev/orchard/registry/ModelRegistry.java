@@ -204,6 +204,18 @@ public final class ModelRegistry {
         throw new IllegalStateException("could not append to " + object);
     }
 
+    /** The audit log of {@code name}, oldest first (empty for an unknown model). */
+    public List<AuditEntry> auditLog(String name) {
+        ModelNames.requireValid(name);
+        return store.get(bucket, "models/" + name + "/audit.jsonl")
+                .map(blob -> new String(blob.content(), StandardCharsets.UTF_8)
+                        .lines()
+                        .filter(line -> !line.isBlank())
+                        .map(line -> json.readValue(line, AuditEntry.class))
+                        .toList())
+                .orElse(List.of());
+    }
+
     /** One line of {@code audit.jsonl}. */
     public record AuditEntry(
             String action, int version, Integer previous, String by, String reason, java.time.Instant at) {}

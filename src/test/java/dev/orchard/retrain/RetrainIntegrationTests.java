@@ -106,6 +106,26 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
                 .getBody());
         assertThat(manual.path("status").asString()).isEqualTo("PASSED");
         assertThat(registry.champion("gated").map(Alias::version)).hasValue(v3);
+
+        // and the registry's list routes tell the whole story
+        JsonNode versions = json.readTree(get("/v1/models/gated/versions").getBody());
+        assertThat(versions.path("champion").path("version").asInt()).isEqualTo(v3);
+        assertThat(versions.path("versions")).hasSize(4);
+        assertThat(versions.path("versions").get(1).path("gate").asString()).isEqualTo("rejected");
+        assertThat(versions.path("versions").get(2).path("champion").asBoolean())
+                .isTrue();
+        assertThat(versions.path("versions").get(3).path("gate").asString()).isEqualTo("passed");
+        JsonNode models = json.readTree(get("/v1/models").getBody()).path("models");
+        assertThat(models.findValuesAsString("name")).contains("gated", "fashion");
+        JsonNode card = json.readTree(
+                get("/v1/models/gated/versions/" + v2 + "/manifest").getBody());
+        assertThat(card.path("gate").path("decision").asString()).isEqualTo("rejected");
+        assertThat(card.path("artifacts").has("dataset.jsonl")).isTrue();
+        JsonNode auditLog = json.readTree(get("/v1/models/gated/audit").getBody());
+        assertThat(auditLog.findValuesAsString("action")).contains("registered", "promoted", "gate-rejected");
+        assertProblem(get("/v1/models/nobody/versions"), 404, "nobody");
+        assertProblem(get("/v1/models/gated/versions/99/manifest"), 404, "no version 99");
+        assertProblem(get("/v1/models/gated/versions/x/manifest"), 404, "no version 'x'");
     }
 
     @Test
