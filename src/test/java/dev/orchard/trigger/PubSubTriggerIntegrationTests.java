@@ -230,7 +230,7 @@ class PubSubTriggerIntegrationTests {
                 .contains("unknown job 'explode'")
                 .contains("has no version 99")
                 .contains("unknown field 'urgent'")
-                .contains("model 'ghost' has no champion to retrain")
+                .contains("model 'ghost' has no champion to take a recipe from")
                 .contains("model 'ghost' has no champion");
     }
 
