@@ -72,14 +72,28 @@ final class StaticTokens {
             try {
                 restrict(temp);
                 Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);
-                Files.move(temp, file); // no REPLACE_EXISTING: a concurrent first start keeps the first token
+                publish(temp, file);
             } catch (FileAlreadyExistsException raced) {
-                Files.deleteIfExists(temp);
                 return localAdminToken(file);
+            } finally {
+                Files.deleteIfExists(temp);
             }
             return token;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the admin token file " + file, e);
+        }
+    }
+
+    /**
+     * Makes the complete {@code temp} visible as {@code file} only if {@code file} does not exist,
+     * atomically: a hard link fails when the name is taken (a move checks and then renames, so two
+     * concurrent first starts could both "win" and end with different tokens).
+     */
+    private static void publish(Path temp, Path file) throws IOException {
+        try {
+            Files.createLink(file, temp);
+        } catch (UnsupportedOperationException noHardLinks) {
+            Files.move(temp, file); // best effort where the file system has no hard links
         }
     }
 
