@@ -8,6 +8,7 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.StorageProperties;
+import dev.orchard.system.TraceJobListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -46,6 +47,9 @@ public class PrefixJobConfiguration {
     public static final String JOB_NAME = "score-prefix";
     static final String PARTITION_STEP = "score-prefix-partition";
 
+    /** Puts the job's trace id into the MDC of every thread that runs it. */
+    private static final TraceJobListener TRACE = new TraceJobListener();
+
     @Bean
     PrefixPlanner prefixPlanner(BlobStore store, JsonMapper json, PrefixJobProperties properties) {
         return new PrefixPlanner(store, json, properties);
@@ -55,6 +59,7 @@ public class PrefixJobConfiguration {
     Job scorePrefixJob(
             JobRepository jobRepository, Step scorePrefixPlan, Step scorePrefixScore, Step scorePrefixSummary) {
         return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(TRACE)
                 .start(scorePrefixPlan)
                 .next(scorePrefixScore)
                 .next(scorePrefixSummary)
@@ -75,6 +80,7 @@ public class PrefixJobConfiguration {
                         },
                         transactionManager)
                 .allowStartIfComplete(true) // cheap: reuses the plan, and the partitioner needs it read
+                .listener(TRACE)
                 .build();
     }
 
@@ -89,6 +95,7 @@ public class PrefixJobConfiguration {
             JsonMapper json,
             ThreadPoolTaskExecutor prefixPartitionExecutor) {
         var builder = new StepBuilder("score-prefix-score", jobRepository)
+                .listener((org.springframework.batch.core.listener.StepExecutionListener) TRACE)
                 .partitioner(PARTITION_STEP, planPartitioner)
                 .step(scorePrefixPartition)
                 .gridSize(properties.partitions());
@@ -126,6 +133,7 @@ public class PrefixJobConfiguration {
                 .processor(imageFetcher)
                 .writer(shardWriter)
                 .listener(shardWriter)
+                .listener((org.springframework.batch.core.listener.StepExecutionListener) TRACE)
                 .build();
     }
 
@@ -210,10 +218,15 @@ public class PrefixJobConfiguration {
                                     p.run(),
                                     started,
                                     Instant.now(),
-                                    executions.size());
+                                    executions.size(),
+                                    (String) chunkContext
+                                            .getStepContext()
+                                            .getJobParameters()
+                                            .get(TraceJobListener.PARAMETER));
                             return RepeatStatus.FINISHED;
                         },
                         transactionManager)
+                .listener(TRACE)
                 .build();
     }
 

@@ -122,8 +122,12 @@ public final class PrefixJobs {
             }
         }
         int version = resolve(model, request.model());
-        JobParameters parameters = new JobParametersBuilder(identifying)
-                .addString("version", Integer.toString(version), false)
+        JobParametersBuilder builder = new JobParametersBuilder(identifying);
+        String trace = org.slf4j.MDC.get(dev.orchard.system.TraceIds.MDC_KEY);
+        if (dev.orchard.system.TraceIds.valid(trace)) {
+            builder.addString(dev.orchard.system.TraceJobListener.PARAMETER, trace, false);
+        }
+        JobParameters parameters = builder.addString("version", Integer.toString(version), false)
                 .addString("output-bucket", outputBucket, false)
                 .addString(
                         "partitions",

@@ -36,7 +36,8 @@ final class SummaryWriter {
             String run,
             Instant startedAt,
             Instant finishedAt,
-            int executions) {
+            int executions,
+            String trace) {
         Set<String> seen = new HashSet<>();
         int predictions = 0;
         int errors = 0;
@@ -88,7 +89,8 @@ final class SummaryWriter {
                 startedAt,
                 finishedAt,
                 seconds,
-                plan.total() / seconds);
+                plan.total() / seconds,
+                trace);
         store.put(output.bucket(), output.summary(), json.writeValueAsBytes(summary), WritePrecondition.none());
         return summary;
     }
@@ -110,5 +112,8 @@ final class SummaryWriter {
             Instant startedAt,
             Instant finishedAt,
             double durationSeconds,
-            double imagesPerSecond) {}
+            double imagesPerSecond,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String trace) {}
 }

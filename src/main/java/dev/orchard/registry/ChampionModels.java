@@ -30,11 +30,27 @@ public final class ChampionModels implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
     public ChampionModels(ModelRegistry registry, ModelLoader loader, Duration refreshInterval, Clock clock) {
+        this(registry, loader, refreshInterval, clock, null);
+    }
+
+    /**
+     * With {@code meters}, each served model gets a gauge {@code orchard.model.champion.version}
+     * holding the version this worker serves.
+     */
+    public ChampionModels(
+            ModelRegistry registry,
+            ModelLoader loader,
+            Duration refreshInterval,
+            Clock clock,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.registry = registry;
         this.loader = loader;
         this.refreshInterval = refreshInterval;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -124,6 +140,17 @@ public final class ChampionModels implements AutoCloseable {
             slot.failedGeneration = Long.MIN_VALUE;
             if (old != null) {
                 old.retire();
+            }
+            if (meters != null) {
+                io.micrometer.core.instrument.Gauge.builder(
+                                "orchard.model.champion.version",
+                                slot,
+                                s -> s.model == null
+                                        ? Double.NaN
+                                        : s.model.manifest().version())
+                        .description("the champion version this worker serves")
+                        .tag("model", name)
+                        .register(meters);
             }
             log.info(
                     "model {}: serving version {} ({}, {} labels)",

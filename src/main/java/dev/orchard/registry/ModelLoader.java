@@ -1,6 +1,7 @@
 package dev.orchard.registry;
 
 import dev.orchard.model.Classifier;
+import dev.orchard.model.MeteredClassifier;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.model.TribuoClassifier;
 import dev.orchard.storage.ObjectNames;
@@ -28,9 +29,17 @@ public final class ModelLoader {
     private final ModelRegistry registry;
     private final Path workDirectory;
 
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
     public ModelLoader(ModelRegistry registry, Path workDirectory) {
+        this(registry, workDirectory, null);
+    }
+
+    /** With {@code meters}, every loaded model's inference calls are recorded ({@link MeteredClassifier}). */
+    public ModelLoader(ModelRegistry registry, Path workDirectory, io.micrometer.core.instrument.MeterRegistry meters) {
         this.registry = registry;
         this.workDirectory = workDirectory;
+        this.meters = meters;
     }
 
     /** Loads and verifies {@code manifest}'s model. The caller owns (and must close) the result. */
@@ -51,7 +60,11 @@ public final class ModelLoader {
                 Files.createDirectories(target.getParent());
                 Files.write(target, content);
             }
-            return new LoadedModel(manifest, classifier(manifest, dir));
+            Classifier classifier = classifier(manifest, dir);
+            if (meters != null) {
+                classifier = new MeteredClassifier(classifier, manifest.name(), manifest.version(), meters);
+            }
+            return new LoadedModel(manifest, classifier);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model " + manifest.name() + " v" + manifest.version(), e);
         } finally {

@@ -40,14 +40,25 @@ class RegistryConfiguration {
     }
 
     @Bean
-    ModelLoader modelLoader(ModelRegistry registry, RegistryProperties properties) {
-        return new ModelLoader(registry, properties.workDir());
+    ModelLoader modelLoader(
+            ModelRegistry registry,
+            RegistryProperties properties,
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+        return new ModelLoader(registry, properties.workDir(), meters.getIfAvailable());
     }
 
     @Bean(destroyMethod = "close")
     ChampionModels championModels(
-            ModelRegistry registry, ModelLoader loader, RegistryProperties properties, ObjectProvider<Clock> clock) {
+            ModelRegistry registry,
+            ModelLoader loader,
+            RegistryProperties properties,
+            ObjectProvider<Clock> clock,
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         return new ChampionModels(
-                registry, loader, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
+                registry,
+                loader,
+                properties.refreshInterval(),
+                clock.getIfAvailable(Clock::systemUTC),
+                meters.getIfAvailable());
     }
 }

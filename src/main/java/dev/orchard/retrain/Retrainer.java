@@ -174,7 +174,17 @@ public final class Retrainer implements AutoCloseable {
         training.check(recipe.trainer(), recipe.params());
         DatasetSnapshot.Location dataset = DatasetSnapshot.Location.parse(recipe.dataset());
         Recipe chosen = recipe;
-        return CompletableFuture.supplyAsync(() -> retrain(request, chosen, dataset, current), executor);
+        Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap(); // the caller's trace id
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    org.slf4j.MDC.setContextMap(logContext == null ? Map.of() : logContext);
+                    try {
+                        return retrain(request, chosen, dataset, current);
+                    } finally {
+                        org.slf4j.MDC.clear();
+                    }
+                },
+                executor);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.orchard.dispatch.JobDispatcher;
 import dev.orchard.dispatch.Outcome;
 import dev.orchard.dispatch.RejectedRequestException;
 import dev.orchard.storage.ObjectRef;
+import dev.orchard.system.TraceIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,6 +43,8 @@ public final class PubSubTrigger {
     private final JsonMapper json;
     private final PubSubProperties properties;
     private final MeterRegistry meters;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
 
     public PubSubTrigger(
@@ -83,6 +87,22 @@ public final class PubSubTrigger {
 
     void onNotification(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.notificationSubscription();
+        traced(message, () -> handleNotification(message, subscription));
+    }
+
+    /** Runs {@code handling} with the message's trace id (or a new one) in the logging MDC. */
+    private static void traced(BasicAcknowledgeablePubsubMessage message, Runnable handling) {
+        String trace = TraceIds.fromAttributes(message.getPubsubMessage().getAttributesMap())
+                .orElseGet(TraceIds::newId);
+        MDC.put(TraceIds.MDC_KEY, trace);
+        try {
+            handling.run();
+        } finally {
+            MDC.remove(TraceIds.MDC_KEY);
+        }
+    }
+
+    private void handleNotification(BasicAcknowledgeablePubsubMessage message, String subscription) {
         try {
             Optional<ObjectRef> upload =
                     GcsNotification.parse(message.getPubsubMessage().getAttributesMap());
@@ -99,6 +119,10 @@ public final class PubSubTrigger {
 
     void onCommand(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.commandSubscription();
+        traced(message, () -> handleCommand(message, subscription));
+    }
+
+    private void handleCommand(BasicAcknowledgeablePubsubMessage message, String subscription) {
         try {
             JobRequest request =
                     CommandMessage.parse(message.getPubsubMessage().getData().toByteArray(), json);
@@ -115,16 +139,33 @@ public final class PubSubTrigger {
 
     private void settle(
             BasicAcknowledgeablePubsubMessage message, String subscription, CompletableFuture<Outcome> work) {
+        java.util.concurrent.atomic.AtomicInteger held = inFlight.computeIfAbsent(subscription, s -> {
+            java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+            io.micrometer.core.instrument.Gauge.builder("orchard.pubsub.in.flight", counter, Number::doubleValue)
+                    .description("messages this worker holds unacknowledged while their work runs")
+                    .tag("subscription", s)
+                    .register(meters);
+            return counter;
+        });
+        held.incrementAndGet();
+        work.whenComplete((outcome, error) -> held.decrementAndGet());
+        java.util.Map<String, String> context = MDC.getCopyOfContextMap();
         work.whenComplete((outcome, error) -> {
-            Outcome result = error == null ? outcome : Outcome.FAILED;
-            if (error instanceof RejectedRequestException rejected) {
-                deadLetter(message, subscription, rejected.getMessage());
-                return;
-            }
-            count(subscription, result.name().toLowerCase(java.util.Locale.ROOT));
-            switch (result) {
-                case COMPLETED, DUPLICATE, UNMATCHED -> message.ack();
-                case BUSY, FAILED -> message.nack();
+            java.util.Map<String, String> previous = MDC.getCopyOfContextMap();
+            MDC.setContextMap(context == null ? java.util.Map.of() : context);
+            try {
+                Outcome result = error == null ? outcome : Outcome.FAILED;
+                if (error instanceof RejectedRequestException rejected) {
+                    deadLetter(message, subscription, rejected.getMessage());
+                    return;
+                }
+                count(subscription, result.name().toLowerCase(java.util.Locale.ROOT));
+                switch (result) {
+                    case COMPLETED, DUPLICATE, UNMATCHED -> message.ack();
+                    case BUSY, FAILED -> message.nack();
+                }
+            } finally {
+                MDC.setContextMap(previous == null ? java.util.Map.of() : previous);
             }
         });
     }

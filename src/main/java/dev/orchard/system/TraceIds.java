@@ -1,0 +1,60 @@
+package dev.orchard.system;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Trace ids (32 lower-case hex digits, W3C / Cloud Trace format) carried in the logging MDC under
+ * {@value #MDC_KEY}. Taken from the caller when it sent one — W3C {@code traceparent} or Google's
+ * {@code X-Cloud-Trace-Context} (HTTP headers or Pub/Sub attributes, Pub/Sub's own {@code
+ * googclient_traceparent} too) — or made up, so every request, message and job it starts log under
+ * one id.
+ */
+public final class TraceIds {
+
+    public static final String MDC_KEY = "trace";
+    private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
+    private static final Pattern CLOUD_TRACE = Pattern.compile("^([0-9a-fA-F]{32})(/.*)?$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TraceIds() {}
+
+    /** The trace id a caller sent in {@code traceparent} or {@code X-Cloud-Trace-Context}, if valid. */
+    public static Optional<String> fromHeaders(String traceparent, String cloudTraceContext) {
+        if (traceparent != null) {
+            Matcher m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches() && !m.group(1).equals("0".repeat(32))) {
+                return Optional.of(m.group(1));
+            }
+        }
+        if (cloudTraceContext != null) {
+            Matcher m = CLOUD_TRACE.matcher(cloudTraceContext.trim());
+            if (m.matches()) {
+                return Optional.of(m.group(1).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The trace id of a Pub/Sub message's attributes, if it carries one. */
+    public static Optional<String> fromAttributes(Map<String, String> attributes) {
+        String traceparent = attributes.getOrDefault("traceparent", attributes.get("googclient_traceparent"));
+        return fromHeaders(traceparent, attributes.get("X-Cloud-Trace-Context"));
+    }
+
+    /** A new random trace id. */
+    public static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Whether {@code id} is a well-formed trace id. */
+    public static boolean valid(String id) {
+        return id != null && id.matches("[0-9a-f]{32}");
+    }
+}
