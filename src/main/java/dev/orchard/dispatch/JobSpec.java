@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One validated job spec from {@code jobs/*.yaml}. Only {@code kind: score} exists so far: it scores
- * every object that arrives under {@code trigger.storage} with the model's champion and writes one
- * result per object under {@code output}.
+ * One validated {@code kind: score} spec from {@code jobs/*.yaml}: it scores every object that
+ * arrives under {@code trigger.storage} with the model's champion and writes one result per object
+ * under {@code output}. The other kinds are {@link PrefixJobSpec} and {@link RetrainSpec}.
  *
  * @param file the spec file, for messages
  */

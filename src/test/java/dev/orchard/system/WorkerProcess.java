@@ -35,11 +35,17 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess start(String name, Path logDir, Map<String, String> arguments) throws IOException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(
-                List.of(java, "-Xmx1g", "-cp", classPath(), "dev.orchard.OrchardApplication", "--server.port=" + port));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "-XX:G1HeapRegionSize=4m", // as the image and spring-boot:run: big decoded images are not humongous
+                "-cp",
+                classPath(),
+                "dev.orchard.OrchardApplication",
+                "--server.port=" + port));
         String jvmArgs = System.getProperty("worker.jvm-args", "");
         if (!jvmArgs.isBlank()) {
-            command.addAll(2, List.of(jvmArgs.strip().split("\\s+"))); // after -Xmx1g, so they can override it
+            command.addAll(3, List.of(jvmArgs.strip().split("\\s+"))); // after the defaults, so they can override them
         }
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         Files.createDirectories(logDir);
