@@ -52,6 +52,11 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(first.path("confidence").asDouble()).isBetween(0.0, 1.0);
         assertThat(first.path("top")).hasSize(3);
         assertThat(first.path("scoredAt").asString()).isNotBlank();
+        // each upload is its own trace: its log lines and its result share the id
+        assertThat(results)
+                .extracting(r -> r.path("trace").asString())
+                .allMatch(t -> t.matches("[0-9a-f]{32}"))
+                .doesNotHaveDuplicates();
         assertThat(results.stream()
                         .filter(r -> r.path("label").asString().equals("trouser"))
                         .count())

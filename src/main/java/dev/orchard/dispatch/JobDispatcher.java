@@ -56,6 +56,7 @@ public final class JobDispatcher implements AutoCloseable {
     private final int maxWindowSize;
     private final Map<String, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectRef>> buffers = new HashMap<>();
+    private final Map<ObjectRef, String> uploadTraces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
     private final Duration holdRecheck;
 
@@ -168,6 +169,10 @@ public final class JobDispatcher implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
+        String trace = dev.orchard.system.TraceIds.current();
+        if (trace != null) {
+            uploadTraces.put(object, trace);
+        }
         List<ObjectRef> full = null;
         synchronized (buffers) {
             List<ObjectRef> buffer = buffers.computeIfAbsent(spec.name(), n -> new ArrayList<>());
@@ -192,7 +197,14 @@ public final class JobDispatcher implements AutoCloseable {
     }
 
     private void launch(JobSpec spec, List<ObjectRef> objects) {
-        UploadWindow batch = new UploadWindow(UUID.randomUUID().toString(), spec, objects);
+        Map<ObjectRef, String> traces = new HashMap<>();
+        for (ObjectRef object : objects) {
+            String trace = uploadTraces.remove(object);
+            if (trace != null) {
+                traces.put(object, trace);
+            }
+        }
+        UploadWindow batch = new UploadWindow(UUID.randomUUID().toString(), spec, objects, traces);
         windows.register(batch);
         try {
             executor.execute(() -> run(batch));

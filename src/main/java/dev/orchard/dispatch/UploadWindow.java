@@ -8,11 +8,27 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A short window of uploads for one spec, scored by one {@code score-uploads} job execution. The
  * job reports each object's {@link Outcome} here; objects it never reports count as failed.
+ *
+ * @param traces the trace id of the notification or request that brought each object, where known
  */
-public record UploadWindow(String id, JobSpec spec, List<ObjectRef> objects, Map<ObjectRef, Outcome> outcomes) {
+public record UploadWindow(
+        String id,
+        JobSpec spec,
+        List<ObjectRef> objects,
+        Map<ObjectRef, Outcome> outcomes,
+        Map<ObjectRef, String> traces) {
 
     public UploadWindow(String id, JobSpec spec, List<ObjectRef> objects) {
-        this(id, spec, List.copyOf(objects), new ConcurrentHashMap<>());
+        this(id, spec, objects, Map.of());
+    }
+
+    public UploadWindow(String id, JobSpec spec, List<ObjectRef> objects, Map<ObjectRef, String> traces) {
+        this(id, spec, List.copyOf(objects), new ConcurrentHashMap<>(), Map.copyOf(traces));
+    }
+
+    /** The trace id of {@code object}'s notification or request, or {@code null}. */
+    public String traceOf(ObjectRef object) {
+        return traces.get(object);
     }
 
     public void report(ObjectRef object, Outcome outcome) {

@@ -10,4 +10,13 @@ import java.time.Instant;
  * @param error a sentence for people
  */
 public record UploadError(
-        String bucket, String object, long generation, String reason, String error, String model, Instant failedAt) {}
+        String bucket,
+        String object,
+        long generation,
+        String reason,
+        String error,
+        String model,
+        Instant failedAt,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String trace) {}

@@ -14,4 +14,7 @@ public record UploadPrediction(
         List<Prediction.LabelScore> top,
         String model,
         int version,
-        Instant scoredAt) {}
+        Instant scoredAt,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String trace) {}

@@ -13,6 +13,7 @@ import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
+import dev.orchard.system.TraceIds;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,12 @@ public final class UploadScorer {
 
     /** Claims, reads and decodes one upload; empty when it needs no inference (outcome reported). */
     private Optional<float[]> prepare(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
+        try (TraceIds.Scope traced = TraceIds.scope(window.traceOf(object))) {
+            return claimAndDecode(window, object, model);
+        }
+    }
+
+    private Optional<float[]> claimAndDecode(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
         JobSpec spec = window.spec();
         try {
             UploadLedger.Claim claim = ledger.claim(object);
@@ -105,7 +112,7 @@ public final class UploadScorer {
             }
             Optional<Blob> blob = store.get(object);
             if (blob.isEmpty()) {
-                skipMissing(spec, object);
+                skipMissing(spec, object, window.traceOf(object));
                 done(window, object);
                 return Optional.empty();
             }
@@ -113,7 +120,7 @@ public final class UploadScorer {
                 return Optional.of(
                         decoder.decode(blob.get().content(), model.classifier().input()));
             } catch (ImageRejectedException e) {
-                writeError(spec, object, e.reason().name(), e.getMessage());
+                writeError(spec, object, e.reason().name(), e.getMessage(), window.traceOf(object));
                 log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
                 done(window, object);
                 return Optional.empty();
@@ -140,7 +147,8 @@ public final class UploadScorer {
         for (int i = 0; i < objects.size(); i++) {
             ObjectRef object = objects.get(i);
             Prediction prediction = predictions.get(i);
-            try {
+            String trace = window.traceOf(object);
+            try (TraceIds.Scope traced = TraceIds.scope(trace)) {
                 results.writePrediction(
                         window.spec(),
                         object,
@@ -153,7 +161,8 @@ public final class UploadScorer {
                                 prediction.top(),
                                 model.manifest().name(),
                                 model.manifest().version(),
-                                clock.instant()));
+                                clock.instant(),
+                                trace));
                 done(window, object);
                 written++;
                 log.info(
@@ -170,7 +179,7 @@ public final class UploadScorer {
         return written;
     }
 
-    private void skipMissing(JobSpec spec, ObjectRef object) {
+    private void skipMissing(JobSpec spec, ObjectRef object, String trace) {
         Optional<StoredObject> live = store.stat(object.bucket(), object.name());
         if (live.isPresent()) {
             log.info(
@@ -178,7 +187,7 @@ public final class UploadScorer {
                     object,
                     live.get().ref().generation());
         } else {
-            writeError(spec, object, "NOT_FOUND", "the object was deleted before it could be scored");
+            writeError(spec, object, "NOT_FOUND", "the object was deleted before it could be scored", trace);
         }
     }
 
@@ -197,7 +206,7 @@ public final class UploadScorer {
         window.report(object, Outcome.FAILED);
     }
 
-    private void writeError(JobSpec spec, ObjectRef object, String reason, String message) {
+    private void writeError(JobSpec spec, ObjectRef object, String reason, String message, String trace) {
         results.writeError(
                 spec,
                 object,
@@ -208,6 +217,7 @@ public final class UploadScorer {
                         reason,
                         message,
                         spec.model().toString(),
-                        clock.instant()));
+                        clock.instant(),
+                        trace));
     }
 }

@@ -53,6 +53,35 @@ public final class TraceIds {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** The trace id in this thread's logging MDC, or {@code null}. */
+    public static String current() {
+        return org.slf4j.MDC.get(MDC_KEY);
+    }
+
+    /**
+     * Puts {@code trace} into this thread's MDC until the scope is closed, then restores what was
+     * there; a {@code null} trace changes nothing.
+     */
+    public static Scope scope(String trace) {
+        String before = org.slf4j.MDC.get(MDC_KEY);
+        if (valid(trace)) {
+            org.slf4j.MDC.put(MDC_KEY, trace);
+        }
+        return () -> {
+            if (before == null) {
+                org.slf4j.MDC.remove(MDC_KEY);
+            } else {
+                org.slf4j.MDC.put(MDC_KEY, before);
+            }
+        };
+    }
+
+    /** A trace scope; closing it cannot fail. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Whether {@code id} is a well-formed trace id. */
     public static boolean valid(String id) {
         return id != null && id.matches("[0-9a-f]{32}");

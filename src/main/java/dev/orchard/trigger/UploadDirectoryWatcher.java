@@ -7,6 +7,7 @@ import dev.orchard.dispatch.Outcome;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
+import dev.orchard.system.TraceIds;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -154,7 +156,11 @@ public final class UploadDirectoryWatcher implements Runnable {
         if (!inFlight.add(ref)) {
             return;
         }
-        dispatcher.dispatch(new JobRequest.ScoreUpload(ref, "local-watcher")).whenComplete((outcome, error) -> {
+        CompletableFuture<Outcome> work;
+        try (TraceIds.Scope traced = TraceIds.scope(TraceIds.newId())) { // one trace per upload seen
+            work = dispatcher.dispatch(new JobRequest.ScoreUpload(ref, "local-watcher"));
+        }
+        work.whenComplete((outcome, error) -> {
             inFlight.remove(ref);
             Outcome result = error == null ? outcome : Outcome.FAILED;
             switch (result) {

@@ -158,6 +158,33 @@ class PubSubTriggerIntegrationTests {
     }
 
     @Test
+    void aNotificationsTraceIdReachesTheResultOfItsUpload() throws Exception {
+        // given
+        String trace = "5e1b4c2d3a4f5b6c7d8e9f0a1b2c3d4e";
+        ObjectRef upload = store.put(
+                "local",
+                "uploads/traced.png",
+                Files.readAllBytes(SampleDataset.images().get(42)),
+                WritePrecondition.none());
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of(
+                "eventType", "OBJECT_FINALIZE",
+                "bucketId", upload.bucket(),
+                "objectId", upload.name(),
+                "objectGeneration", Long.toString(upload.generation()),
+                "payloadFormat", "JSON_API_V1"));
+        attributes.put("googclient_traceparent", "00-" + trace + "-00f067aa0ba902b7-01");
+
+        // when
+        publish(uploadsTopic, attributes, "{\"name\":\"uploads/traced.png\"}");
+
+        // then: the result names the trace the message carried
+        Path result = DATA.resolve("local/predictions/uploads/traced.png.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(result));
+        assertThat(json.readTree(Files.readString(result)).path("trace").asString())
+                .isEqualTo(trace);
+    }
+
+    @Test
     void eventsThatStartNoWorkAreAckedAndCounted() throws Exception {
         // given
         double ignoredBefore = counter("ignored-event");
