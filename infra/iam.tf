@@ -1,6 +1,7 @@
 # The worker's identity, with only what it uses: objects in its two buckets, pulling its
 # subscriptions, publishing dead letters and partition requests, the database through the Cloud
-# SQL connector, its two secrets, and writing logs, metrics and traces.
+# SQL connector, its two secrets, writing logs, metrics and traces, and reading the Pub/Sub
+# backlog metrics for its subscription health indicator.
 resource "google_service_account" "worker" {
   account_id   = "${var.name}-worker"
   display_name = "Orchard worker (Cloud Run)"
@@ -49,6 +50,7 @@ resource "google_project_iam_member" "worker_project" {
     "roles/cloudsql.client",
     "roles/logging.logWriter",
     "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer", # the subscription health indicator reads backlog metrics
     "roles/cloudtrace.agent",
   ])
   project = var.project_id
