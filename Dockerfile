@@ -15,7 +15,8 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests -D
  && java -Djarmode=tools -jar /orchard.jar extract --layers --destination /layers \
  && mv /layers/application/orchard-*.jar /layers/application/orchard.jar
 
-FROM eclipse-temurin:17-jre
+# Java 25 at run time (the code targets 17): its ahead-of-time class cache (JEP 483/514) halves start-up.
+FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 orchard \
  && useradd --system --uid 10001 --gid orchard --home-dir /app --shell /usr/sbin/nologin orchard
 WORKDIR /app
@@ -33,15 +34,18 @@ USER orchard:orchard
 # (as the run-time user: JavaCPP takes a lock file in its cache directory).
 RUN java -Dorg.bytedeco.javacpp.cachedir=/app/javacpp -cp orchard.jar dev.orchard.system.NativeWarmup
 
-# Class data sharing archive from a training start (context refresh, then exit): start-up reads
-# the JDK's and Spring's classes pre-parsed (see the README's start-up figures).
-RUN (java -XX:ArchiveClassesAtExit=/app/cds/orchard.jsa -Dspring.context.exit=onRefresh \
-      -Dorg.bytedeco.javacpp.cachedir=/app/javacpp -jar orchard.jar \
-      --orchard.storage.local.root=/tmp/cds-training --orchard.bootstrap.enabled=false || true) \
- && test -s /app/cds/orchard.jsa \
+# The same options for the training run below and for every start: an AOT cache is only used by a
+# JVM started like the one that made it (same JDK, same class path — hence the absolute jar path).
+# 4 MB G1 regions: a decoded 224x224x3 image (600 KB of floats) is not a humongous object.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/app/javacpp"
+
+# Ahead-of-time cache from a training start (context refresh, then exit): classes loaded and linked,
+# and profiles, ready at the next start (see the README's start-up figures).
+# It exits 0 after the refresh; a failure (for example a bad jobs/ spec) fails the build.
+RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -Dspring.context.exit=onRefresh -jar /app/orchard.jar \
+      --orchard.storage.local.root=/tmp/cds-training --orchard.bootstrap.enabled=false \
+ && test -s /app/cds/orchard.aot \
  && rm -rf /tmp/cds-training
 
-# 4 MB G1 regions: a decoded 224x224x3 image (600 KB of floats) is not a humongous object (README: prefix-job figures).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/app/javacpp"
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/cds/orchard.jsa", "-Xshare:auto", "-jar", "/app/orchard.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=/app/cds/orchard.aot", "-jar", "/app/orchard.jar"]

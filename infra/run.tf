@@ -41,7 +41,7 @@ resource "google_cloud_run_v2_service" "worker" {
       }
 
       dynamic "env" {
-        for_each = {
+        for_each = merge({
           SPRING_PROFILES_ACTIVE                   = "gcp"
           ORCHARD_STORAGE_ADAPTER                  = "gcs"
           ORCHARD_STORAGE_BUCKET                   = google_storage_bucket.data.name
@@ -55,7 +55,7 @@ resource "google_cloud_run_v2_service" "worker" {
           ORCHARD_PREFIX_JOBS_REMOTE_SUBSCRIPTION  = google_pubsub_subscription.worker["partitions"].name
           SPRING_DATASOURCE_URL                    = "jdbc:postgresql://127.0.0.1:5432/${google_sql_database.orchard.name}"
           SPRING_DATASOURCE_USERNAME               = google_sql_user.orchard.name
-        }
+        }, var.jvm_fast_start ? { JDK_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1" } : {})
         content {
           name  = env.key
           value = env.value

@@ -91,3 +91,9 @@ variable "prediction_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "jvm_fast_start" {
+  description = "C1-only JIT (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1): about 1 s faster to ready (README: start-up figures) for slower steady-state Java code (Tribuo models, image decoding). Worth it when instances scale out often."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,46 @@
+package dev.orchard.bench;
+
+import dev.orchard.OrchardApplication;
+import java.util.Comparator;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
+import org.springframework.boot.context.metrics.buffering.StartupTimeline.TimelineEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.StartupStep;
+
+/**
+ * Where start-up time goes: runs the worker with Spring's buffering start-up recorder and prints
+ * the slowest steps (bean instantiations, context phases), then exits.
+ *
+ * <pre>
+ * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.StartupProfile \
+ *     -Dbenchmark.args="--orchard.storage.local.root=/tmp/startup-profile"
+ * </pre>
+ */
+public final class StartupProfile {
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        SpringApplication app = new SpringApplication(OrchardApplication.class);
+        BufferingApplicationStartup startup = new BufferingApplicationStartup(100_000);
+        app.setApplicationStartup(startup);
+        String extra = System.getProperty("benchmark.args", "--server.port=0");
+        try (ConfigurableApplicationContext context = app.run(extra.isBlank() ? new String[0] : extra.split("\\s+"))) {
+            System.out.printf("context ready after %d ms%n", (System.nanoTime() - started) / 1_000_000);
+            startup.getBufferedTimeline().getEvents().stream()
+                    .sorted(Comparator.comparing(TimelineEvent::getDuration).reversed())
+                    .limit(40)
+                    .forEach(e -> System.out.printf(
+                            "%6d ms  %s %s%n",
+                            e.getDuration().toMillis(), e.getStartupStep().getName(), describe(e.getStartupStep())));
+        }
+    }
+
+    private static String describe(StartupStep step) {
+        StringBuilder tags = new StringBuilder();
+        step.getTags()
+                .forEach(t ->
+                        tags.append(t.getKey()).append('=').append(t.getValue()).append(' '));
+        return tags.toString();
+    }
+}
