@@ -38,8 +38,17 @@ public final class ImageDecoder {
 
     /** Decodes {@code bytes} into {@code input.size()} floats in height × width × channels order. */
     public float[] decode(byte[] bytes, ModelInput input) {
+        return input.toFloats(decodePixels(bytes, input));
+    }
+
+    /**
+     * Decodes {@code bytes} into {@code input.size()} unscaled 8-bit samples in height × width ×
+     * channels order, a quarter of the floats' size; {@link ModelInput#toFloats(byte[])} turns them
+     * into exactly what {@link #decode} returns. For holding many decoded images at once.
+     */
+    public byte[] decodePixels(byte[] bytes, ModelInput input) {
         BufferedImage image = read(bytes, input.width(), input.height());
-        return toTensor(orient(image, ExifOrientation.of(bytes)), input);
+        return toPixels(orient(image, ExifOrientation.of(bytes)), input);
     }
 
     /** Checks limits and decodes, subsampling toward {@code targetWidth × targetHeight}. */
@@ -132,8 +141,8 @@ public final class ImageDecoder {
         return upright;
     }
 
-    /** Resizes (stretch), flattens alpha onto white, and converts to the model's channels and scaling. */
-    static float[] toTensor(BufferedImage image, ModelInput input) {
+    /** Resizes (stretch), flattens alpha onto white, and converts to the model's channels. */
+    static byte[] toPixels(BufferedImage image, ModelInput input) {
         boolean gray = image.getColorModel().getNumComponents() == 1;
         // Gray stays in its own colour space: drawing it into RGB would apply a gamma curve.
         BufferedImage target = new BufferedImage(
@@ -148,13 +157,13 @@ public final class ImageDecoder {
         } finally {
             g.dispose();
         }
-        float[] tensor = new float[input.size()];
+        byte[] tensor = new byte[input.size()];
         int i = 0;
         if (gray) {
             int[] samples = target.getRaster().getSamples(0, 0, input.width(), input.height(), 0, (int[]) null);
             for (int v : samples) {
                 for (int c = 0; c < input.channels(); c++) {
-                    tensor[i++] = input.scaling().apply(v);
+                    tensor[i++] = (byte) v;
                 }
             }
             return tensor;
@@ -165,11 +174,11 @@ public final class ImageDecoder {
             int gr = (pixel >> 8) & 0xFF;
             int b = pixel & 0xFF;
             if (input.channels() == 1) {
-                tensor[i++] = input.scaling().apply(Math.round(0.299f * r + 0.587f * gr + 0.114f * b));
+                tensor[i++] = (byte) Math.round(0.299f * r + 0.587f * gr + 0.114f * b);
             } else {
-                tensor[i++] = input.scaling().apply(r);
-                tensor[i++] = input.scaling().apply(gr);
-                tensor[i++] = input.scaling().apply(b);
+                tensor[i++] = (byte) r;
+                tensor[i++] = (byte) gr;
+                tensor[i++] = (byte) b;
             }
         }
         return tensor;

@@ -25,6 +25,22 @@ public record ModelInput(int height, int width, int channels, Scaling scaling) {
         return height * width * channels;
     }
 
+    /** Scales {@code size()} unsigned 8-bit samples (from {@link ImageDecoder#decodePixels}) to the model's floats. */
+    public float[] toFloats(byte[] pixels) {
+        if (pixels.length != size()) {
+            throw new IllegalArgumentException("expected " + size() + " samples, got " + pixels.length);
+        }
+        float[] table = new float[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = scaling.apply(v);
+        }
+        float[] floats = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            floats[i] = table[pixels[i] & 0xFF];
+        }
+        return floats;
+    }
+
     /** How 8-bit pixel values map to floats. */
     public enum Scaling {
         /** {@code v / 255}: [0, 1]. */

@@ -1,5 +1,6 @@
 package dev.orchard.prefixscoring;
 
+import dev.orchard.model.ModelInput;
 import dev.orchard.storage.ObjectRef;
 
 /** An object after reading and decoding: a tensor for the model, or the reason it has none. */
@@ -9,7 +10,17 @@ sealed interface Fetched {
 
     ObjectRef ref();
 
-    record Decoded(int index, ObjectRef ref, float[] tensor) implements Fetched {}
+    /**
+     * A decoded image kept as 8-bit samples until its inference call (a quarter of the floats'
+     * size: a chunk of 224×224 images holds 150 KB each, not 600 KB).
+     */
+    record Decoded(int index, ObjectRef ref, byte[] pixels, ModelInput input) implements Fetched {
+
+        /** The model's floats, made when the inference batch is built. */
+        float[] tensor() {
+            return input.toFloats(pixels);
+        }
+    }
 
     /**
      * @param reason {@code NOT_AN_IMAGE}, {@code CORRUPT}, {@code UNSUPPORTED}, {@code TOO_LARGE},

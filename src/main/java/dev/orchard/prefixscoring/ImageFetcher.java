@@ -66,7 +66,10 @@ class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
         }
         try {
             return new Fetched.Decoded(
-                    item.index(), blob.get().ref(), decoder.decode(blob.get().content(), input));
+                    item.index(),
+                    blob.get().ref(),
+                    decoder.decodePixels(blob.get().content(), input),
+                    input);
         } catch (ImageRejectedException e) {
             return new Fetched.Unscorable(
                     item.index(), blob.get().ref(), e.reason().name(), e.getMessage());

@@ -55,6 +55,34 @@ class ImageDecoderTests {
     }
 
     @Test
+    void pixelsScaleToExactlyTheFloatsOfEveryScaling() {
+        byte[] png = TestImages.encoded("png", 40, 30, BufferedImage.TYPE_INT_RGB);
+        byte[] pixels = decoder.decodePixels(png, RGB_8);
+        assertThat(pixels).hasSize(8 * 8 * 3);
+        for (ModelInput.Scaling scaling : ModelInput.Scaling.values()) {
+            ModelInput input = new ModelInput(8, 8, 3, scaling);
+            float[] floats = input.toFloats(pixels);
+            for (int i = 0; i < pixels.length; i++) {
+                assertThat(floats[i]).as(scaling + " at " + i).isEqualTo(scaling.apply(pixels[i] & 0xFF));
+            }
+            assertThat(decoder.decode(png, input)).isEqualTo(floats);
+        }
+    }
+
+    @Test
+    void samplesAbove127AreUnsignedAndTheLengthIsChecked() {
+        ModelInput raw = new ModelInput(1, 2, 1, ModelInput.Scaling.RAW);
+        assertThat(raw.toFloats(new byte[] {(byte) 255, (byte) 128})).containsExactly(255f, 128f);
+        assertThat(new ModelInput(1, 1, 1, ModelInput.Scaling.UNIT).toFloats(new byte[] {(byte) 255}))
+                .containsExactly(1f);
+        assertThat(new ModelInput(1, 1, 1, ModelInput.Scaling.SYMMETRIC).toFloats(new byte[] {(byte) 255}))
+                .containsExactly(1f);
+        assertThatThrownBy(() -> raw.toFloats(new byte[3]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 2 samples, got 3");
+    }
+
+    @Test
     void grayPixelsKeepTheirValues() {
         // a sample Fashion-MNIST image decoded at its own size gives back its own bytes / 255
         byte[] png = TestImages.encoded("png", 28, 28, BufferedImage.TYPE_BYTE_GRAY);

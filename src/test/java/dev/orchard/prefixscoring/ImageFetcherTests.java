@@ -54,7 +54,10 @@ class ImageFetcherTests {
 
         assertThat(fetched).isInstanceOf(Fetched.Decoded.class);
         assertThat(fetched.index()).isEqualTo(7);
-        assertThat(((Fetched.Decoded) fetched).tensor()).hasSize(28 * 28);
+        assertThat(((Fetched.Decoded) fetched).tensor())
+                .as("kept as 8-bit samples, scaled to exactly what the decoder gives")
+                .isEqualTo(decoder.decode(
+                        local.get("data", "batch/a.png").orElseThrow().content(), input));
         assertThat(flaky.calls.get()).isEqualTo(3);
     }
 
