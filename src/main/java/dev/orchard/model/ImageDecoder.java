@@ -6,6 +6,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -159,16 +161,21 @@ public final class ImageDecoder {
         }
         byte[] tensor = new byte[input.size()];
         int i = 0;
+        // The targets are freshly made TYPE_BYTE_GRAY / TYPE_INT_RGB images: their banks hold exactly
+        // the samples (no offset, no padding), read directly instead of per pixel through the colour model.
         if (gray) {
-            int[] samples = target.getRaster().getSamples(0, 0, input.width(), input.height(), 0, (int[]) null);
-            for (int v : samples) {
+            byte[] samples = ((DataBufferByte) target.getRaster().getDataBuffer()).getData();
+            if (input.channels() == 1) {
+                return samples.clone();
+            }
+            for (byte v : samples) {
                 for (int c = 0; c < input.channels(); c++) {
-                    tensor[i++] = (byte) v;
+                    tensor[i++] = v;
                 }
             }
             return tensor;
         }
-        int[] pixels = target.getRGB(0, 0, input.width(), input.height(), null, 0, input.width());
+        int[] pixels = ((DataBufferInt) target.getRaster().getDataBuffer()).getData();
         for (int pixel : pixels) {
             int r = (pixel >> 16) & 0xFF;
             int gr = (pixel >> 8) & 0xFF;
