@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class PartitionReader implements ItemStreamReader<ListedObject> {
 
-    private static final String POSITION = "position";
+    /** The execution-context key of the restart position: objects of the partition already written. */
+    static final String POSITION = "position";
 
     private final BlobStore store;
     private final JsonMapper json;

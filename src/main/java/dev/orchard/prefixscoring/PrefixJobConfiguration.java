@@ -124,45 +124,41 @@ public class PrefixJobConfiguration {
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             PrefixJobProperties properties,
-            PartitionReader partitionReader,
-            ImageFetcher imageFetcher,
+            ReadAheadFetcher readAheadFetcher,
             ShardWriter shardWriter) {
         return new StepBuilder(PARTITION_STEP, jobRepository)
-                .<ListedObject, Fetched>chunk(properties.chunkSize(), transactionManager)
-                .reader(partitionReader)
-                .processor(imageFetcher)
+                .<Fetched, Fetched>chunk(properties.chunkSize(), transactionManager)
+                .reader(readAheadFetcher)
                 .writer(shardWriter)
                 .listener(shardWriter)
                 .listener((org.springframework.batch.core.listener.StepExecutionListener) TRACE)
                 .build();
     }
 
+    /**
+     * One partition's objects, read and decoded ahead by a chunk (the reader and fetcher are plain
+     * objects here, not step-scoped proxies: the fetch thread has no step context).
+     */
     @Bean
     @StepScope
-    PartitionReader partitionReader(
+    ReadAheadFetcher readAheadFetcher(
             BlobStore store,
             JsonMapper json,
-            PrefixPlanner planner,
-            @Value("#{jobParameters}") Map<String, Object> jobParameters,
-            @Value("#{stepExecutionContext['partition']}") Integer partition) {
-        PrefixJobParameters p = PrefixJobParameters.of(jobParameters);
-        return new PartitionReader(store, json, p.output(), plan(planner, p), partition);
-    }
-
-    @Bean
-    @StepScope
-    ImageFetcher imageFetcher(
-            BlobStore store,
             ImageDecoder decoder,
             ModelRegistry registry,
             PrefixPlanner planner,
             PrefixJobProperties properties,
-            @Value("#{jobParameters}") Map<String, Object> jobParameters) {
-        PrefixPlan plan = plan(planner, PrefixJobParameters.of(jobParameters));
+            @Value("#{jobParameters}") Map<String, Object> jobParameters,
+            @Value("#{stepExecutionContext['partition']}") Integer partition) {
+        PrefixJobParameters p = PrefixJobParameters.of(jobParameters);
+        PrefixPlan plan = plan(planner, p);
         ModelManifest manifest = registry.manifest(plan.model(), plan.version())
                 .orElseThrow(() -> new IllegalStateException(
                         "model " + plan.model() + " version " + plan.version() + " no longer exists"));
-        return new ImageFetcher(store, decoder, manifest.input(), properties.readAttempts(), 200);
+        return new ReadAheadFetcher(
+                new PartitionReader(store, json, p.output(), plan, partition),
+                new ImageFetcher(store, decoder, manifest.input(), properties.readAttempts(), 200),
+                properties.chunkSize());
     }
 
     @Bean
