@@ -17,6 +17,11 @@ record JobOutput(String bucket, String directory) {
         return directory + String.format(Locale.ROOT, "_plan/partition-%05d.jsonl", index);
     }
 
+    /** The create-only claim of the worker that resumes the run after execution {@code executionId}. */
+    String resumeClaim(long executionId) {
+        return directory + "_plan/resume-after-" + executionId + ".json";
+    }
+
     String predictions(int chunk) {
         return directory + String.format(Locale.ROOT, "predictions-%05d.jsonl", chunk);
     }

@@ -4,10 +4,15 @@ import dev.orchard.registry.Alias;
 import dev.orchard.registry.ModelNames;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectNames;
+import dev.orchard.storage.PreconditionFailedException;
+import dev.orchard.storage.WritePrecondition;
 import dev.orchard.trigger.JobRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,6 +45,10 @@ public final class PrefixJobs {
     private static final Logger log = LoggerFactory.getLogger(PrefixJobs.class);
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     static final String JOB = "score";
+
+    /** A resume claim this old, whose failed execution is still the last one, was left by a dead worker. */
+    static final Duration RESUME_CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
     private static final EnumSet<BatchStatus> ACTIVE =
             EnumSet.of(BatchStatus.STARTING, BatchStatus.STARTED, BatchStatus.STOPPING);
 
@@ -177,13 +186,56 @@ public final class PrefixJobs {
         return resumed;
     }
 
+    /**
+     * Starts the next execution after {@code last} (FAILED or STOPPED), unless another worker claimed
+     * that: the claim is a create-only object per failed execution, so of several replicas resuming
+     * at once exactly one starts an execution (the job repository alone lets two start, and the
+     * loser fails and uses up an attempt). A claim older than {@link #RESUME_CLAIM_TIMEOUT} whose
+     * execution is still the last one was left by a worker that died before starting; it is taken over.
+     */
     private BatchStatus restart(JobExecution last) {
+        String run = last.getJobParameters().getString("run");
+        if (run != null && !claimResume(run, last.getId())) {
+            log.info("prefix job {}: another worker is resuming it after execution {}", run, last.getId());
+            return BatchStatus.STARTING;
+        }
         try {
             return operator.start(job, last.getJobParameters()).getStatus();
         } catch (JobExecutionAlreadyRunningException e) {
             return BatchStatus.STARTED;
         } catch (Exception e) {
             throw new IllegalStateException("could not resume prefix job: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean claimResume(String run, long executionId) {
+        String name = JobOutput.of(outputBucket, JOB, run).resumeClaim(executionId);
+        byte[] body = ("{\"at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+        try {
+            store.put(outputBucket, name, body, WritePrecondition.doesNotExist());
+            return true;
+        } catch (PreconditionFailedException taken) {
+            Optional<Blob> existing = store.get(outputBucket, name);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            Instant at = Instant.parse(new String(existing.get().content(), StandardCharsets.UTF_8)
+                    .replaceAll(".*\"at\":\"([^\"]+)\".*", "$1")
+                    .strip());
+            if (at.plus(RESUME_CLAIM_TIMEOUT).isAfter(Instant.now())) {
+                return false;
+            }
+            try {
+                store.put(
+                        outputBucket,
+                        name,
+                        body,
+                        WritePrecondition.generationMatch(existing.get().ref().generation()));
+                log.warn("prefix job {}: took over a resume claim left since {}", run, at);
+                return true;
+            } catch (PreconditionFailedException raced) {
+                return false;
+            }
         }
     }
 
