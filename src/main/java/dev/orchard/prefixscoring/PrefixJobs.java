@@ -4,13 +4,10 @@ import dev.orchard.registry.Alias;
 import dev.orchard.registry.ModelNames;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
-import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.Claims;
 import dev.orchard.storage.ObjectNames;
-import dev.orchard.storage.PreconditionFailedException;
-import dev.orchard.storage.WritePrecondition;
 import dev.orchard.trigger.JobRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -209,34 +206,11 @@ public final class PrefixJobs {
     }
 
     private boolean claimResume(String run, long executionId) {
-        String name = JobOutput.of(outputBucket, JOB, run).resumeClaim(executionId);
-        byte[] body = ("{\"at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
-        try {
-            store.put(outputBucket, name, body, WritePrecondition.doesNotExist());
-            return true;
-        } catch (PreconditionFailedException taken) {
-            Optional<Blob> existing = store.get(outputBucket, name);
-            if (existing.isEmpty()) {
-                return false;
-            }
-            Instant at = Instant.parse(new String(existing.get().content(), StandardCharsets.UTF_8)
-                    .replaceAll(".*\"at\":\"([^\"]+)\".*", "$1")
-                    .strip());
-            if (at.plus(RESUME_CLAIM_TIMEOUT).isAfter(Instant.now())) {
-                return false;
-            }
-            try {
-                store.put(
-                        outputBucket,
-                        name,
-                        body,
-                        WritePrecondition.generationMatch(existing.get().ref().generation()));
-                log.warn("prefix job {}: took over a resume claim left since {}", run, at);
-                return true;
-            } catch (PreconditionFailedException raced) {
-                return false;
-            }
-        }
+        Instant now = Instant.now();
+        return Claims.claim(
+                store, outputBucket, JobOutput.of(outputBucket, JOB, run).resumeClaim(executionId), now, at -> !at.plus(
+                                RESUME_CLAIM_TIMEOUT)
+                        .isAfter(now));
     }
 
     /** The run's progress, or empty if there is no such run. */

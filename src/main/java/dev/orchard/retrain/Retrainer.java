@@ -8,13 +8,12 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.Sha256;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.Claims;
 import dev.orchard.storage.PreconditionFailedException;
-import dev.orchard.storage.WritePrecondition;
 import dev.orchard.training.DatasetSnapshot;
 import dev.orchard.training.ModelTraining;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -305,19 +304,7 @@ public final class Retrainer implements AutoCloseable {
 
     /** Create-only claim of (model, fingerprint); a claim older than the timeout is taken over. */
     private boolean claim(String model, String fingerprint, Recipe recipe) {
-        String name = claimName(model, fingerprint, recipe);
-        byte[] body = ("{\"at\":\"" + clock.instant() + "\"}").getBytes(StandardCharsets.UTF_8);
-        try {
-            store.put(registry.bucket(), name, body, WritePrecondition.doesNotExist());
-            return true;
-        } catch (PreconditionFailedException taken) {
-            Optional<Blob> existing = store.get(registry.bucket(), name);
-            if (existing.isEmpty()) {
-                return claim(model, fingerprint, recipe);
-            }
-            Instant at = Instant.parse(new String(existing.get().content(), StandardCharsets.UTF_8)
-                    .replaceAll(".*\"at\":\"([^\"]+)\".*", "$1")
-                    .strip());
+        return Claims.claim(store, registry.bucket(), claimName(model, fingerprint, recipe), clock.instant(), at -> {
             boolean trained = registry.versions(model).stream()
                     .anyMatch(m ->
                             recipe.madeOf(m) && fingerprint.equals(m.dataset().fingerprint()));
@@ -325,18 +312,8 @@ public final class Retrainer implements AutoCloseable {
                 log.info("retrain {}: this data was {} elsewhere", model, trained ? "already trained on" : "claimed");
                 return false;
             }
-            try {
-                store.put(
-                        registry.bucket(),
-                        name,
-                        body,
-                        WritePrecondition.generationMatch(existing.get().ref().generation()));
-                log.warn("retrain {}: took over a claim left since {}", model, at);
-                return true;
-            } catch (PreconditionFailedException raced) {
-                return false;
-            }
-        }
+            return true;
+        });
     }
 
     private static void checkThreshold(String name, Double value) {
