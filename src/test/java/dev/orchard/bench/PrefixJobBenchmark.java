@@ -14,9 +14,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,15 +160,11 @@ public final class PrefixJobBenchmark {
 
     /** Runs the prefix job {@code id} over the benchmark images and returns its images/s. */
     private static double job(WorkerProcess worker, Path root, String token, String id, int count) throws Exception {
-        HttpResponse<String> submitted = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/jobs"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"job\":\"score\",\"input\":"
-                                        + "\"gs://local/batches/bench/\",\"model\":\"bench\",\"id\":\"" + id + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> submitted = worker.postJson(
+                "/jobs",
+                token,
+                "{\"job\":\"score\",\"input\":\"gs://local/batches/bench/\",\"model\":\"bench\",\"id\":\"" + id
+                        + "\"}");
         if (submitted.statusCode() != 202) {
             throw new IllegalStateException("job not accepted: " + submitted.body());
         }

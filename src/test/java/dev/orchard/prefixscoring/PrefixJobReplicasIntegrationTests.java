@@ -1,20 +1,17 @@
 package dev.orchard.prefixscoring;
 
+import static dev.orchard.system.WorkerChecks.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchard.system.WorkerProcess;
 import dev.orchard.testing.TestBackends;
 import dev.orchard.training.SampleDataset;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -82,8 +79,8 @@ class PrefixJobReplicasIntegrationTests {
                     WorkerProcess c = start("c", settings)) {
                 b.awaitReady(Duration.ofSeconds(120));
                 c.awaitReady(Duration.ofSeconds(120));
-                HttpResponse<String> submitted = post(
-                        a.port(),
+                HttpResponse<String> submitted = a.postJson(
+                        "/jobs",
                         Files.readString(root.resolve(".orchard-admin-token")).strip(),
                         "{\"job\":\"score\",\"input\":\"gs://local/batches/nightly/\",\"model\":\"fashion\",\"id\":\"nightly-1\"}");
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
@@ -106,14 +103,14 @@ class PrefixJobReplicasIntegrationTests {
                 .as("every image in exactly one line")
                 .hasSize(IMAGES);
         try (Connection db = DriverManager.getConnection(jdbcUrl, "orchard", "orchard")) {
-            assertThat(count(
+            assertThat(single(
                             db,
                             "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
                                     + " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID WHERE i.JOB_NAME = '"
                                     + PrefixJobConfiguration.JOB_NAME + "'"))
                     .as("the killed execution and exactly one resumed execution")
                     .isEqualTo(2);
-            assertThat(count(
+            assertThat(single(
                             db,
                             "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
                                     + " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID WHERE i.JOB_NAME = '"
@@ -130,23 +127,5 @@ class PrefixJobReplicasIntegrationTests {
         own.put("orchard.jobs.worker-id", id);
         own.put("orchard.registry.work-dir", dir.resolve("work-" + id).toString());
         return WorkerProcess.start(id, dir, own);
-    }
-
-    private static HttpResponse<String> post(int port, String token, String body) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static long count(Connection db, String sql) throws Exception {
-        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

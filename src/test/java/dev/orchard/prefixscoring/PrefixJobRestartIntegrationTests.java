@@ -1,19 +1,16 @@
 package dev.orchard.prefixscoring;
 
+import static dev.orchard.system.WorkerChecks.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchard.system.WorkerProcess;
 import dev.orchard.training.SampleDataset;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +54,8 @@ class PrefixJobRestartIntegrationTests {
 
         try (WorkerProcess first = WorkerProcess.start("first", dir, settings)) {
             first.awaitReady(Duration.ofSeconds(120));
-            HttpResponse<String> submitted = post(
-                    first.port(),
+            HttpResponse<String> submitted = first.postJson(
+                    "/jobs",
                     Files.readString(root.resolve(".orchard-admin-token")).strip(),
                     "{\"job\":\"score\",\"input\":\"gs://local/batches/nightly/\",\"model\":\"fashion\",\"id\":\"nightly-1\"}");
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
@@ -78,11 +75,7 @@ class PrefixJobRestartIntegrationTests {
         try (WorkerProcess second = WorkerProcess.start("second", dir, settings)) {
             second.awaitReady(Duration.ofSeconds(120));
             await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(output.resolve("summary.json")));
-            HttpResponse<String> status = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.port() + "/jobs/nightly-1"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> status = second.get("/jobs/nightly-1");
             JsonNode body = json.readTree(status.body());
             assertThat(body.path("status").asString()).isEqualTo("COMPLETED");
             assertThat(body.path("executions").asInt()).isEqualTo(2);
@@ -96,31 +89,13 @@ class PrefixJobRestartIntegrationTests {
         assertThat(summary.path("executions").asInt()).isEqualTo(2);
         try (Connection db =
                 DriverManager.getConnection("jdbc:h2:file:" + root.resolve(".orchard-jobs/batch"), "sa", "")) {
-            assertThat(count(db, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING', 'STARTED')"))
+            assertThat(single(db, "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING', 'STARTED')"))
                     .isZero();
-            long rerun = count(
+            long rerun = single(
                     db,
                     "SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'score-prefix-partition:%'"
                             + " AND JOB_EXECUTION_ID = (SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION)");
             assertThat(rerun).as("completed partitions are not run again").isBetween(1L, 5L);
-        }
-    }
-
-    private static HttpResponse<String> post(int port, String token, String body) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static long count(Connection db, String sql) throws Exception {
-        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

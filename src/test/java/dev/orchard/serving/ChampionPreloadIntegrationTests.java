@@ -3,9 +3,6 @@ package dev.orchard.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchard.system.WorkerProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +58,7 @@ class ChampionPreloadIntegrationTests {
 
             // then: it becomes ready with no upload and no request, serving version 1
             second.awaitReady(Duration.ofSeconds(60));
-            HttpResponse<String> readiness = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(
-                                            "http://127.0.0.1:" + second.port() + "/actuator/health/readiness"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> readiness = second.get("/actuator/health/readiness");
             assertThat(readiness.body()).contains("\"shoes\":\"version 1\"");
         }
     }

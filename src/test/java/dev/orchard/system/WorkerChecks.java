@@ -7,12 +7,12 @@ import java.sql.ResultSet;
 import java.util.stream.Stream;
 
 /** What tests read back from workers' output and database. */
-final class WorkerChecks {
+public final class WorkerChecks {
 
     private WorkerChecks() {}
 
     /** Result files (predictions and error results) in a results folder. */
-    static long resultFiles(Path folder) throws Exception {
+    public static long resultFiles(Path folder) throws Exception {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
@@ -22,7 +22,7 @@ final class WorkerChecks {
     }
 
     /** The single number a query returns. */
-    static long single(Connection db, String sql) throws Exception {
+    public static long single(Connection db, String sql) throws Exception {
         try (ResultSet rs = db.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

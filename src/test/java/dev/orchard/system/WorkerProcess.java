@@ -108,6 +108,28 @@ public final class WorkerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
     }
 
+    /** GETs {@code path} (for example {@code /jobs/nightly-1}) from this worker. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs the JSON {@code body} to {@code path} on this worker with {@code token} as bearer. */
+    public HttpResponse<String> postJson(String path, String token, String body)
+            throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no ack. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
