@@ -28,6 +28,7 @@ class ReadAheadFetcher implements ItemStreamReader<Fetched> {
     private final int readAhead;
     private final Deque<Future<Fetched>> ahead = new ArrayDeque<>();
     private ExecutorService executor;
+    private Map<String, String> mdc;
     private boolean exhausted;
     private int returned;
 
@@ -42,6 +43,7 @@ class ReadAheadFetcher implements ItemStreamReader<Fetched> {
         objects.open(context);
         returned = context.getInt(PartitionReader.POSITION, 0);
         exhausted = false;
+        mdc = MDC.getCopyOfContextMap(); // the step's trace (set before the step opens its streams)
         executor = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, Thread.currentThread().getName() + "-fetch");
             thread.setDaemon(true);
@@ -70,7 +72,6 @@ class ReadAheadFetcher implements ItemStreamReader<Fetched> {
     }
 
     private void fill() {
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
         while (!exhausted && ahead.size() < readAhead) {
             ListedObject object = objects.read();
             if (object == null) {
