@@ -14,6 +14,7 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,24 +36,43 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A prefix job against the model's raw rate on the same images, same run: N JPEG photos (256×256)
  * scored by a CNN taking 64×64×3 and one taking 224×224×3. The raw rate is read + decode + batched
- * inference in a tight loop in this JVM (one thread, and two threads each on half the images); the
- * job runs in a separate worker process (2 partition threads, 128-image chunks, 32-image inference
- * calls like the raw loop) whose peak RSS is read from
- * {@code /proc/<pid>/status}. Not a test: it prints.
+ * inference in a tight loop in this JVM (one thread once, then two threads each on half the
+ * images); the job runs in a separate worker process (2 partition threads, 128-image chunks,
+ * 32-image inference calls like the raw loop) whose peak RSS is read from {@code
+ * /proc/<pid>/status}. After the worker's first (cold) job, rounds alternate the raw 2-thread loop
+ * and the job, so both JVMs warm up alike; the last round is the figure, every round is printed.
+ * Not a test: it prints.
  *
  * <pre>
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PrefixJobBenchmark
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PrefixJobBenchmark \
- *     -Dbenchmark.images64=20000 -Dbenchmark.images224=2000
+ *     -Dbenchmark.images64=20000 -Dbenchmark.images224=2000 -Dbenchmark.rounds=12
  * </pre>
  */
 public final class PrefixJobBenchmark {
 
     static final int CHUNK = Integer.getInteger("benchmark.chunk", 128);
     static final int BATCH = 32;
+    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 8);
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Figures(int size, int images, double raw1, double raw2, double cold, double warm, long peakRssKb) {}
+    /** One measurement: images/s and the process CPU time it took per image. */
+    record Rate(double imagesPerSecond, double cpuMsPerImage) {}
+
+    /** A round: the raw 2-thread loop, then the same images as a job on the worker. */
+    record Round(Rate raw, Rate job) {
+
+        double ratio() {
+            return job.imagesPerSecond() / raw.imagesPerSecond();
+        }
+    }
+
+    record Figures(int size, int images, double raw1, double cold, List<Round> rounds, long peakRssKb) {
+
+        Round last() {
+            return rounds.get(rounds.size() - 1);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Path base = Files.createTempDirectory("orchard-prefix-bench-");
@@ -63,36 +83,55 @@ public final class PrefixJobBenchmark {
             figures.add(run(base.resolve("m64"), 64, Integer.getInteger("benchmark.images64", 10_000)));
         }
         if (sizes.contains("224")) {
-            figures.add(run(base.resolve("m224"), 224, Integer.getInteger("benchmark.images224", 1_000)));
+            figures.add(run(base.resolve("m224"), 224, Integer.getInteger("benchmark.images224", 3_000)));
         }
         System.out.printf(Locale.ROOT, "%n=== prefix job vs raw read+decode+infer, CNN models, 256x256 JPEGs ===%n");
         System.out.printf(
                 Locale.ROOT,
-                "%-8s %7s %12s %12s %12s %12s %8s %12s%n",
+                "%-8s %7s %11s %10s %11s %10s %8s %13s %13s %8s%n",
                 "model",
                 "images",
                 "raw 1 thr/s",
-                "raw 2 thr/s",
                 "cold job/s",
-                "warm job/s",
+                "raw 2 thr/s",
+                "job/s",
                 "ratio",
-                "peak RSS MB");
+                "raw CPU ms/i",
+                "job CPU ms/i",
+                "RSS MB");
         for (Figures f : figures) {
+            Round last = f.last();
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %7d %12.1f %12.1f %12.1f %12.1f %8.2f %12.0f%n",
+                    "%-8s %7d %11.1f %10.1f %11.1f %10.1f %8.2f %13.2f %13.2f %8.0f%n",
                     f.size() + "x" + f.size(),
                     f.images(),
                     f.raw1(),
-                    f.raw2(),
                     f.cold(),
-                    f.warm(),
-                    f.warm() / Math.max(f.raw1(), f.raw2()),
+                    last.raw().imagesPerSecond(),
+                    last.job().imagesPerSecond(),
+                    last.ratio(),
+                    last.raw().cpuMsPerImage(),
+                    last.job().cpuMsPerImage(),
                     f.peakRssKb() / 1024.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s ratio by round: %s%n",
+                    "",
+                    String.join(
+                            " ",
+                            f.rounds().stream()
+                                    .map(r -> String.format(Locale.ROOT, "%.2f", r.ratio()))
+                                    .toList()));
         }
-        System.out.println("cold = the first job of a fresh worker (JIT, model load and TF warm-up included);"
-                + " warm = the same job again on that worker, as a long-running worker sees it");
-        System.out.println("ratio = warm job images/s / the better raw rate; job time includes listing and planning");
+        System.out.println("cold = the first job of a fresh worker (JIT, model load and TF warm-up included)");
+        System.out.println("then " + ROUNDS + " rounds of: raw loop with 2 threads in this JVM, the same job again on"
+                + " the worker; the columns after 'cold' are the last round, when both JVMs are warm");
+        System.out.println("ratio = job images/s / raw 2-thread images/s of the same round; job time includes"
+                + " listing and planning");
+        System.out.println("CPU ms/i = process CPU time (all threads, TensorFlow's and the JIT compiler's included)"
+                + " per image: the same CPU at a lower rate means idle cores, more CPU means extra work");
+        System.out.println("RSS MB = the worker's peak resident set (VmHWM)");
     }
 
     private static Figures run(Path dir, int size, int count) throws Exception {
@@ -112,22 +151,6 @@ public final class PrefixJobBenchmark {
 
         List<StoredObject> listed = store.list("local", "batches/bench/");
         ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(20), 50_000_000));
-        double raw1;
-        double raw2;
-        try (TensorFlowClassifier classifier = TensorFlowClassifier.load(export, input, labels, false)) {
-            raw(store, decoder, classifier, input, listed.subList(0, Math.min(listed.size(), 4 * BATCH))); // warm-up
-            raw1 = raw(store, decoder, classifier, input, listed);
-            ExecutorService two = Executors.newFixedThreadPool(2);
-            long t0 = System.nanoTime();
-            int half = listed.size() / 2;
-            Future<?> a = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(0, half)));
-            Future<?> b = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(half, listed.size())));
-            a.get();
-            b.get();
-            raw2 = listed.size() / ((System.nanoTime() - t0) / 1e9);
-            two.shutdown();
-        }
-
         Path noSpecs = Files.createDirectories(dir.resolve("jobs"));
         Map<String, String> settings = Map.of(
                 "orchard.storage.local.root",
@@ -148,18 +171,64 @@ public final class PrefixJobBenchmark {
                 System.getProperty("benchmark.threads", "2"),
                 "logging.level.root",
                 "WARN");
-        try (WorkerProcess worker = WorkerProcess.start("worker-" + size, dir, settings)) {
-            worker.awaitReady(Duration.ofSeconds(120));
-            String token =
-                    Files.readString(root.resolve(".orchard-admin-token")).strip();
-            double cold = job(worker, root, token, "cold", count);
-            double warm = job(worker, root, token, "warm", count);
-            return new Figures(size, count, raw1, raw2, cold, warm, peakRssKb(worker.pid()));
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try (TensorFlowClassifier classifier = TensorFlowClassifier.load(export, input, labels, false)) {
+            raw(store, decoder, classifier, input, listed.subList(0, Math.min(listed.size(), 4 * BATCH))); // warm-up
+            double raw1 = raw(store, decoder, classifier, input, listed);
+            try (WorkerProcess worker = WorkerProcess.start("worker-" + size, dir, settings)) {
+                worker.awaitReady(Duration.ofSeconds(120));
+                String token =
+                        Files.readString(root.resolve(".orchard-admin-token")).strip();
+                double cold = job(worker, root, token, "cold", count).imagesPerSecond();
+                List<Round> rounds = new ArrayList<>();
+                for (int i = 1; i <= ROUNDS; i++) {
+                    Round round = new Round(
+                            rawTwoThreads(two, store, decoder, classifier, input, listed),
+                            job(worker, root, token, "round-" + i, count));
+                    rounds.add(round);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%dx%d round %d: raw %.1f images/s (%.2f CPU ms/image), job %.1f images/s (%.2f CPU"
+                                    + " ms/image), ratio %.2f%n",
+                            size,
+                            size,
+                            i,
+                            round.raw().imagesPerSecond(),
+                            round.raw().cpuMsPerImage(),
+                            round.job().imagesPerSecond(),
+                            round.job().cpuMsPerImage(),
+                            round.ratio());
+                }
+                return new Figures(size, count, raw1, cold, rounds, peakRssKb(worker.pid()));
+            }
+        } finally {
+            two.shutdown();
         }
     }
 
-    /** Runs the prefix job {@code id} over the benchmark images and returns its images/s. */
-    private static double job(WorkerProcess worker, Path root, String token, String id, int count) throws Exception {
+    /** The raw loop on two threads, each on half of {@code listed}. */
+    private static Rate rawTwoThreads(
+            ExecutorService two,
+            LocalBlobStore store,
+            ImageDecoder decoder,
+            TensorFlowClassifier classifier,
+            ModelInput input,
+            List<StoredObject> listed)
+            throws Exception {
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        int half = listed.size() / 2;
+        Future<?> a = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(0, half)));
+        Future<?> b = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(half, listed.size())));
+        a.get();
+        b.get();
+        return new Rate(
+                listed.size() / ((System.nanoTime() - t0) / 1e9), (processCpuNanos() - cpu0) / 1e6 / listed.size());
+    }
+
+    /** Runs the prefix job {@code id} over the benchmark images: its images/s and worker CPU per image. */
+    private static Rate job(WorkerProcess worker, Path root, String token, String id, int count) throws Exception {
+        long cpu0 = workerCpuMillis(worker.pid());
         HttpResponse<String> submitted = worker.postJson(
                 "/jobs",
                 token,
@@ -176,7 +245,20 @@ public final class PrefixJobBenchmark {
         if (s.path("predictions").asInt() != count) {
             throw new IllegalStateException("job scored " + s.path("predictions") + " of " + count);
         }
-        return s.path("imagesPerSecond").asDouble();
+        double cpuMsPerImage = (workerCpuMillis(worker.pid()) - cpu0) / (double) count;
+        return new Rate(s.path("imagesPerSecond").asDouble(), cpuMsPerImage);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** User + system time of process {@code pid} from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
+    private static long workerCpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
     }
 
     /** Read + decode + batched inference over {@code objects} in chunks, on the calling thread; images/s. */
