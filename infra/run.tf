@@ -6,6 +6,13 @@ resource "google_artifact_registry_repository" "images" {
   depends_on    = [google_project_service.apis]
 }
 
+locals {
+  jdk_java_options = join(" ", compact([
+    var.spring_aot ? "-Dspring.aot.enabled=true" : "",
+    var.jvm_fast_start ? "-XX:TieredStopAtLevel=1" : "",
+  ]))
+}
+
 resource "google_cloud_run_v2_service" "worker" {
   name                = var.name
   location            = var.region
@@ -55,7 +62,7 @@ resource "google_cloud_run_v2_service" "worker" {
           ORCHARD_PREFIX_JOBS_REMOTE_SUBSCRIPTION  = google_pubsub_subscription.worker["partitions"].name
           SPRING_DATASOURCE_URL                    = "jdbc:postgresql://127.0.0.1:5432/${google_sql_database.orchard.name}"
           SPRING_DATASOURCE_USERNAME               = google_sql_user.orchard.name
-        }, var.jvm_fast_start ? { JDK_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1" } : {})
+        }, local.jdk_java_options == "" ? {} : { JDK_JAVA_OPTIONS = local.jdk_java_options })
         content {
           name  = env.key
           value = env.value

@@ -72,6 +72,20 @@ public final class StartupBenchmark {
                     java25,
                     List.of("-XX:AOTCache=" + aot, "-XX:TieredStopAtLevel=1"),
                     null));
+            if (Boolean.getBoolean("benchmark.spring-aot")) {
+                // the jar must be built with -Pspring-aot for the embedded default (README); the
+                // cache is the one trained above without Spring AOT, as in the image
+                setups.add(new Setup(
+                        "Java 25 + AOT cache + Spring AOT",
+                        java25,
+                        List.of("-XX:AOTCache=" + aot, "-Dspring.aot.enabled=true"),
+                        null));
+                setups.add(new Setup(
+                        "Java 25 + AOT cache + Spring AOT + C1 only",
+                        java25,
+                        List.of("-XX:AOTCache=" + aot, "-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1"),
+                        null));
+            }
         }
         Path data = work.resolve("data");
         // first start: trains the sample model and unpacks the natives; not measured
