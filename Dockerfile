@@ -15,11 +15,12 @@ COPY src/ src/
 # shape: --build-arg AOT_ARGUMENTS=--orchard.storage.adapter=gcs,--orchard.pubsub.enabled=true,...
 ARG AOT_PROFILES=gcp
 ARG AOT_ARGUMENTS=--orchard.storage.adapter=gcs,--orchard.pubsub.enabled=true,--orchard.prefix-jobs.remote.enabled=true
+# (extract names the application jar after its input: /layers/application/orchard.jar)
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests -Dspotless.check.skip=true \
       -Pspring-aot "-Dorchard.aot.profiles=${AOT_PROFILES}" "-Dorchard.aot.arguments=${AOT_ARGUMENTS}" \
  && cp target/orchard-*.jar /orchard.jar \
  && java -Djarmode=tools -jar /orchard.jar extract --layers --destination /layers \
- && mv /layers/application/orchard-*.jar /layers/application/orchard.jar
+ && test -f /layers/application/orchard.jar
 
 # Java 25 at run time (the code targets 17): its ahead-of-time class cache (JEP 483/514) halves start-up.
 FROM eclipse-temurin:25-jre
