@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchard.registry.Alias;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityIntegrationTests {
 
-    static final Path DATA = tempDir();
+    static final Path DATA = TestDirectories.create("orchard-security-");
     static final GoogleTokenIssuer GOOGLE = new GoogleTokenIssuer();
     static final String AUDIENCE = "https://orchard-test-abc123.a.run.app";
     static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
@@ -205,13 +206,5 @@ class SecurityIntegrationTests {
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("orchard-security-");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.orchard.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchard.registry.ChampionCommands;
+import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HotSwapIntegrationTests {
 
-    static final Path DATA = tempDir();
+    static final Path DATA = TestDirectories.create("orchard-hotswap-");
 
     @DynamicPropertySource
     static void embeddedDefault(DynamicPropertyRegistry registry) {
@@ -121,14 +122,6 @@ class HotSwapIntegrationTests {
             } catch (IOException | InterruptedException e) {
                 failures.add(e.toString());
             }
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("orchard-hotswap-");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }

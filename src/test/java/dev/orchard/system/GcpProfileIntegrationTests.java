@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.cloud.monitoring.v3.MetricServiceSettings;
+import dev.orchard.testing.TestDirectories;
 import dev.orchard.trigger.PubSubEmulator;
 import dev.orchard.trigger.PubSubTrigger;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class GcpProfileIntegrationTests {
 
     static PubSubEmulator EMULATOR;
-    static final Path DATA = tempDir();
+    static final Path DATA = TestDirectories.create("orchard-gcp-profile-");
 
     @DynamicPropertySource
     static void pubSubWithLocalStore(DynamicPropertyRegistry registry) {
@@ -49,15 +48,7 @@ class GcpProfileIntegrationTests {
         String deadLetterTopic = EMULATOR.topic("dead-letter");
         String uploads = EMULATOR.subscription("uploads", EMULATOR.topic("uploads"), deadLetterTopic, 5);
         String commands = EMULATOR.subscription("commands", EMULATOR.topic("commands"), deadLetterTopic, 5);
-        registry.add("orchard.storage.local.root", DATA::toString);
-        registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
-        registry.add("orchard.trigger.local.enabled", () -> "false");
-        registry.add("orchard.pubsub.enabled", () -> "true");
-        registry.add("orchard.pubsub.notification-subscription", () -> uploads);
-        registry.add("orchard.pubsub.command-subscription", () -> commands);
-        registry.add("orchard.pubsub.dead-letter-topic", () -> deadLetterTopic);
-        registry.add("spring.cloud.gcp.pubsub.emulator-host", EMULATOR::host);
-        registry.add("spring.cloud.gcp.project-id", () -> PubSubEmulator.PROJECT);
+        EMULATOR.workerSettings(registry, DATA, uploads, commands, deadLetterTopic);
     }
 
     @AfterAll
@@ -87,13 +78,5 @@ class GcpProfileIntegrationTests {
         assertThat(context.containsBean("pubSubSubscriptionHealthIndicator"))
                 .as("spring-cloud-gcp's subscription health indicator (backlog from Cloud Monitoring)")
                 .isTrue();
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("orchard-gcp-profile-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -14,9 +14,11 @@ import com.google.pubsub.v1.TopicName;
 import dev.orchard.testing.TestBackends;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Fresh topics and subscriptions on Google's Pub/Sub emulator for one test class (the emulator may
@@ -84,6 +86,24 @@ public final class PubSubEmulator implements AutoCloseable {
         subscriptions.createSubscription(builder.build());
         createdSubscriptions.add(name);
         return name;
+    }
+
+    /**
+     * The settings of an in-process worker on the local store under {@code data} that takes its
+     * triggers from this emulator: uploads and commands on the given subscriptions, rejects to
+     * {@code deadLetterTopic}, no directory watcher.
+     */
+    public void workerSettings(
+            DynamicPropertyRegistry registry, Path data, String uploads, String commands, String deadLetterTopic) {
+        registry.add("orchard.storage.local.root", data::toString);
+        registry.add("orchard.registry.work-dir", () -> data.resolve("work").toString());
+        registry.add("orchard.trigger.local.enabled", () -> "false");
+        registry.add("orchard.pubsub.enabled", () -> "true");
+        registry.add("orchard.pubsub.notification-subscription", () -> uploads);
+        registry.add("orchard.pubsub.command-subscription", () -> commands);
+        registry.add("orchard.pubsub.dead-letter-topic", () -> deadLetterTopic);
+        registry.add("spring.cloud.gcp.pubsub.emulator-host", this::host);
+        registry.add("spring.cloud.gcp.project-id", () -> PROJECT);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
+import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 class PubSubTriggerIntegrationTests {
 
     static PubSubEmulator EMULATOR;
-    static final Path DATA = tempDir();
+    static final Path DATA = TestDirectories.create("orchard-pubsub-it-");
     static String uploadsTopic;
     static String commandsTopic;
     static String deadLetterTopic;
@@ -61,15 +62,7 @@ class PubSubTriggerIntegrationTests {
         commandsTopic = EMULATOR.topic("commands");
         String uploads = EMULATOR.subscription("uploads", uploadsTopic, deadLetterTopic, 5);
         String commands = EMULATOR.subscription("commands", commandsTopic, deadLetterTopic, 5);
-        registry.add("orchard.storage.local.root", DATA::toString);
-        registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
-        registry.add("orchard.trigger.local.enabled", () -> "false");
-        registry.add("orchard.pubsub.enabled", () -> "true");
-        registry.add("orchard.pubsub.notification-subscription", () -> uploads);
-        registry.add("orchard.pubsub.command-subscription", () -> commands);
-        registry.add("orchard.pubsub.dead-letter-topic", () -> deadLetterTopic);
-        registry.add("spring.cloud.gcp.pubsub.emulator-host", EMULATOR::host);
-        registry.add("spring.cloud.gcp.project-id", () -> PubSubEmulator.PROJECT);
+        EMULATOR.workerSettings(registry, DATA, uploads, commands, deadLetterTopic);
     }
 
     @AfterAll
@@ -380,14 +373,6 @@ class PubSubTriggerIntegrationTests {
     private JsonNode read(Path file) {
         try {
             return json.readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("orchard-pubsub-it-");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
