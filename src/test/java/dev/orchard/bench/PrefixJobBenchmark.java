@@ -14,7 +14,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,7 +214,8 @@ public final class PrefixJobBenchmark {
             ModelInput input,
             List<StoredObject> listed)
             throws Exception {
-        long cpu0 = processCpuNanos();
+        long self = ProcessHandle.current().pid();
+        long cpu0 = cpuMillis(self);
         long t0 = System.nanoTime();
         int half = listed.size() / 2;
         Future<?> a = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(0, half)));
@@ -223,12 +223,12 @@ public final class PrefixJobBenchmark {
         a.get();
         b.get();
         return new Rate(
-                listed.size() / ((System.nanoTime() - t0) / 1e9), (processCpuNanos() - cpu0) / 1e6 / listed.size());
+                listed.size() / ((System.nanoTime() - t0) / 1e9), (cpuMillis(self) - cpu0) / (double) listed.size());
     }
 
     /** Runs the prefix job {@code id} over the benchmark images: its images/s and worker CPU per image. */
     private static Rate job(WorkerProcess worker, Path root, String token, String id, int count) throws Exception {
-        long cpu0 = workerCpuMillis(worker.pid());
+        long cpu0 = cpuMillis(worker.pid());
         HttpResponse<String> submitted = worker.postJson(
                 "/jobs",
                 token,
@@ -245,17 +245,15 @@ public final class PrefixJobBenchmark {
         if (s.path("predictions").asInt() != count) {
             throw new IllegalStateException("job scored " + s.path("predictions") + " of " + count);
         }
-        double cpuMsPerImage = (workerCpuMillis(worker.pid()) - cpu0) / (double) count;
+        double cpuMsPerImage = (cpuMillis(worker.pid()) - cpu0) / (double) count;
         return new Rate(s.path("imagesPerSecond").asDouble(), cpuMsPerImage);
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** User + system time of process {@code pid} from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
-    private static long workerCpuMillis(long pid) throws Exception {
+    /**
+     * User + system time of process {@code pid} from {@code /proc/<pid>/stat} (clock ticks of 10 ms),
+     * read the same way for the benchmark's own JVM and the worker's.
+     */
+    private static long cpuMillis(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
