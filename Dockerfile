@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Orchard worker image: build with the Maven wrapper, run on a slim JRE as a non-root user.
 #   docker build -t orchard .
 #   docker run -p 8080:8080 orchard            # embedded default (local store, H2) inside the container

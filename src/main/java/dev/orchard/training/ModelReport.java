@@ -14,9 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Renders {@code report.md} and {@code confusion.png} for a version directory. */
 final class ModelReport {
+
+    static final int CELL = 44;
+    static final int MARGIN = 110;
+
+    private static final Logger log = LoggerFactory.getLogger(ModelReport.class);
 
     private ModelReport() {}
 
@@ -52,19 +59,30 @@ final class ModelReport {
         return md.toString();
     }
 
-    /** A heat-map of {@code confusion[actual][predicted]} with counts and labels. */
+    /**
+     * A heat-map of {@code confusion[actual][predicted]} with counts and labels. The labels and
+     * counts need a font: where the JVM finds none (a base image without fontconfig, for one), the
+     * picture keeps its cells, loses its text, and a warning says why — a missing font never fails
+     * the training run that asked for the report.
+     */
     static byte[] confusionPng(List<String> labels, int[][] confusion) {
+        return confusionPng(labels, confusion, Graphics2D::drawString);
+    }
+
+    /** Draws one string; the seam through which a machine without fonts is tested. */
+    @FunctionalInterface
+    interface TextPainter {
+        void draw(Graphics2D g, String text, int x, int y);
+    }
+
+    static byte[] confusionPng(List<String> labels, int[][] confusion, TextPainter text) {
         int k = labels.size();
-        int cell = 44;
-        int margin = 110;
-        int size = margin + k * cell + 10;
+        int size = MARGIN + k * CELL + 10;
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, size, size);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             int max = 1;
             for (int[] row : confusion) {
                 for (int v : row) {
@@ -72,20 +90,12 @@ final class ModelReport {
                 }
             }
             for (int a = 0; a < k; a++) {
-                g.setColor(Color.DARK_GRAY);
-                g.drawString(truncate(labels.get(a)), 4, margin + a * cell + cell / 2 + 4);
-                g.rotate(-Math.PI / 2);
-                g.drawString(truncate(labels.get(a)), -margin + 4, margin + a * cell + cell / 2 + 4);
-                g.rotate(Math.PI / 2);
                 for (int p = 0; p < k; p++) {
-                    float intensity = (float) confusion[a][p] / max;
-                    g.setColor(new Color(1f - 0.8f * intensity, 1f - 0.5f * intensity, 1f));
-                    g.fillRect(margin + p * cell, margin + a * cell, cell - 1, cell - 1);
-                    g.setColor(intensity > 0.6f ? Color.WHITE : Color.BLACK);
-                    g.drawString(
-                            Integer.toString(confusion[a][p]), margin + p * cell + 6, margin + a * cell + cell / 2 + 4);
+                    g.setColor(cellColor((float) confusion[a][p] / max));
+                    g.fillRect(MARGIN + p * CELL, MARGIN + a * CELL, CELL - 1, CELL - 1);
                 }
             }
+            drawText(g, labels, confusion, max, text);
         } finally {
             g.dispose();
         }
@@ -96,6 +106,47 @@ final class ModelReport {
             throw new UncheckedIOException(e);
         }
         return png.toByteArray();
+    }
+
+    /** The colour of a cell whose count is {@code intensity} of the largest count. */
+    static Color cellColor(float intensity) {
+        return new Color(1f - 0.8f * intensity, 1f - 0.5f * intensity, 1f);
+    }
+
+    private static void drawText(Graphics2D image, List<String> labels, int[][] confusion, int max, TextPainter text) {
+        Graphics2D g = (Graphics2D) image.create();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            for (int a = 0; a < labels.size(); a++) {
+                g.setColor(Color.DARK_GRAY);
+                text.draw(g, truncate(labels.get(a)), 4, MARGIN + a * CELL + CELL / 2 + 4);
+                Graphics2D column = (Graphics2D) g.create();
+                try {
+                    column.rotate(-Math.PI / 2);
+                    text.draw(column, truncate(labels.get(a)), -MARGIN + 4, MARGIN + a * CELL + CELL / 2 + 4);
+                } finally {
+                    column.dispose();
+                }
+                for (int p = 0; p < labels.size(); p++) {
+                    g.setColor((float) confusion[a][p] / max > 0.6f ? Color.WHITE : Color.BLACK);
+                    text.draw(
+                            g,
+                            Integer.toString(confusion[a][p]),
+                            MARGIN + p * CELL + 6,
+                            MARGIN + a * CELL + CELL / 2 + 4);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // AWT reports a machine without usable fonts this way ("Fontconfig head is null",
+            // UnsatisfiedLinkError for libfreetype, "Could not initialize class ...FontManager").
+            log.warn(
+                    "confusion.png is drawn without labels and counts: this JVM has no usable font ({}); "
+                            + "install fontconfig and a font (the eclipse-temurin images have them)",
+                    e.toString());
+        } finally {
+            g.dispose();
+        }
     }
 
     private static String truncate(String label) {

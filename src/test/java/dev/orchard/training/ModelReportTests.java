@@ -1,0 +1,96 @@
+package dev.orchard.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * The confusion-matrix picture, with fonts and on a machine without any (the stand-in base image
+ * without fontconfig failed the sample-model bootstrap with "Fontconfig head is null" before the
+ * text was made optional).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ModelReportTests {
+
+    static final List<String> LABELS = List.of("cat", "dog", "a-very-long-label-name");
+    static final int[][] CONFUSION = {{8, 2, 0}, {1, 5, 0}, {0, 0, 4}};
+
+    @Test
+    void drawsCellsShadedByCountWithLabelsAndCounts() throws IOException {
+        // when
+        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION));
+
+        // then
+        assertCellsShaded(png);
+        assertThat(inkInLabelMargin(png)).as("row labels drawn").isPositive();
+    }
+
+    @Test
+    void aMachineWithoutFontsGetsThePictureWithoutTextAndAWarning(CapturedOutput output) throws IOException {
+        // given: how AWT fails where fontconfig finds no font
+        ModelReport.TextPainter noFonts = (g, text, x, y) -> {
+            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
+        };
+
+        // when
+        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION, noFonts));
+
+        // then
+        assertCellsShaded(png);
+        assertThat(inkInLabelMargin(png)).as("no text").isZero();
+        assertThat(output).contains("confusion.png is drawn without labels and counts", "Fontconfig head is null");
+    }
+
+    @Test
+    void aMissingFontLibraryIsAWarningToo(CapturedOutput output) throws IOException {
+        ModelReport.TextPainter noFreetype = (g, text, x, y) -> {
+            throw new UnsatisfiedLinkError("libfontmanager.so: libfreetype.so.6: cannot open shared object file");
+        };
+
+        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION, noFreetype));
+
+        assertCellsShaded(png);
+        assertThat(output).contains("libfreetype.so.6");
+    }
+
+    private static void assertCellsShaded(BufferedImage png) {
+        int size = ModelReport.MARGIN + LABELS.size() * ModelReport.CELL + 10;
+        assertThat(png.getWidth()).isEqualTo(size);
+        assertThat(png.getHeight()).isEqualTo(size);
+        for (int a = 0; a < LABELS.size(); a++) {
+            for (int p = 0; p < LABELS.size(); p++) {
+                // the cell's top-right corner: no count is drawn there
+                int x = ModelReport.MARGIN + p * ModelReport.CELL + ModelReport.CELL - 4;
+                int y = ModelReport.MARGIN + a * ModelReport.CELL + 2;
+                Color expected = ModelReport.cellColor(CONFUSION[a][p] / 8f);
+                assertThat(png.getRGB(x, y) & 0xFFFFFF).as("cell %d,%d", a, p).isEqualTo(expected.getRGB() & 0xFFFFFF);
+            }
+        }
+    }
+
+    /** Non-white pixels left of the grid, where the row labels go. */
+    private static int inkInLabelMargin(BufferedImage png) {
+        int ink = 0;
+        for (int y = ModelReport.MARGIN; y < png.getHeight(); y++) {
+            for (int x = 0; x < ModelReport.MARGIN; x++) {
+                if ((png.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) {
+                    ink++;
+                }
+            }
+        }
+        return ink;
+    }
+
+    private static BufferedImage decode(byte[] png) throws IOException {
+        return ImageIO.read(new ByteArrayInputStream(png));
+    }
+}
