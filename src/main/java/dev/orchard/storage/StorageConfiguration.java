@@ -4,8 +4,9 @@ import com.google.api.gax.core.CredentialsProvider;
 import com.google.cloud.spring.core.GcpProjectIdProvider;
 import com.google.cloud.storage.StorageOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,6 +14,8 @@ import org.springframework.context.annotation.Configuration;
 /** Chooses the {@link BlobStore} adapter from {@code orchard.storage.adapter}. */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
     BlobStore blobStore(
@@ -33,7 +36,9 @@ class StorageConfiguration {
      * spring.cloud.gcp.credentials.*}, {@code spring.cloud.gcp.project-id}, else Application
      * Default Credentials and the detected project) — the same ones Pub/Sub uses. Without them
      * ({@code spring.cloud.gcp.core.enabled=false}, which the embedded default sets when Pub/Sub is
-     * off) the client library's own defaults apply.
+     * off), or where they resolve to nothing (no key and no ADC: an emulator, say), the client
+     * library's own defaults apply, as before. A key file that cannot be read fails the start
+     * earlier, in spring-cloud-gcp.
      */
     static StorageOptions gcsOptions(CredentialsProvider credentials, GcpProjectIdProvider project) {
         StorageOptions.Builder options = StorageOptions.newBuilder();
@@ -41,10 +46,7 @@ class StorageConfiguration {
             try {
                 options.setCredentials(credentials.getCredentials());
             } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "no Google credentials for Cloud Storage: set spring.cloud.gcp.credentials.location "
-                                + "or provide Application Default Credentials (" + e.getMessage() + ")",
-                        e);
+                log.warn("Cloud Storage uses the client library's default credentials: {}", e.getMessage());
             }
         }
         if (project != null && project.getProjectId() != null) {

@@ -1,14 +1,13 @@
 package dev.orchard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.spring.autoconfigure.core.GcpProperties;
 import com.google.cloud.spring.core.DefaultCredentialsProvider;
+import com.google.cloud.storage.StorageOptions;
 import dev.orchard.testing.ServiceAccountKeys;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +38,17 @@ class StorageConfigurationTests {
     }
 
     @Test
-    void missingCredentialsFailTheStartWithWhatToSet() {
-        assertThatThrownBy(() -> StorageConfiguration.gcsOptions(
-                        () -> {
-                            throw new IOException("Your default credentials were not found");
-                        },
-                        () -> "orchard-project"))
-                .isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("spring.cloud.gcp.credentials.location")
-                .hasMessageContaining("default credentials were not found");
+    void withoutKeyOrAdcTheClientLibraryDefaultsRemainAsBefore() {
+        // when: spring-cloud-gcp's provider finds nothing (no key, no ADC: an emulator set-up)
+        var options = StorageConfiguration.gcsOptions(
+                () -> {
+                    throw new IOException("Your default credentials were not found");
+                },
+                () -> "orchard-project");
+
+        // then: no start failure; the project still applies
+        assertThat(options.getCredentials())
+                .isEqualTo(StorageOptions.newBuilder().build().getCredentials());
+        assertThat(options.getProjectId()).isEqualTo("orchard-project");
     }
 }
