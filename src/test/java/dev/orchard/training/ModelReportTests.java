@@ -36,30 +36,34 @@ class ModelReportTests {
 
     @Test
     void aMachineWithoutFontsGetsThePictureWithoutTextAndAWarning(CapturedOutput output) throws IOException {
-        // given: how AWT fails where fontconfig finds no font
-        ModelReport.TextPainter noFonts = (g, text, x, y) -> {
-            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
-        };
-
-        // when
-        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION, noFonts));
-
-        // then
-        assertCellsShaded(png);
-        assertThat(inkInLabelMargin(png)).as("no text").isZero();
-        assertThat(output).contains("confusion.png is drawn without labels and counts", "Fontconfig head is null");
+        // how AWT fails where fontconfig finds no font
+        assertDrawnWithoutTextAndWarned(
+                (g, text, x, y) -> {
+                    throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
+                },
+                "Fontconfig head is null",
+                output);
     }
 
     @Test
     void aMissingFontLibraryIsAWarningToo(CapturedOutput output) throws IOException {
-        ModelReport.TextPainter noFreetype = (g, text, x, y) -> {
-            throw new UnsatisfiedLinkError("libfontmanager.so: libfreetype.so.6: cannot open shared object file");
-        };
+        assertDrawnWithoutTextAndWarned(
+                (g, text, x, y) -> {
+                    throw new UnsatisfiedLinkError(
+                            "libfontmanager.so: libfreetype.so.6: cannot open shared object file");
+                },
+                "libfreetype.so.6",
+                output);
+    }
 
-        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION, noFreetype));
+    /** Every string {@code failing} is asked to draw fails: the cells remain, the text does not, a warning says why. */
+    private static void assertDrawnWithoutTextAndWarned(
+            ModelReport.TextPainter failing, String cause, CapturedOutput output) throws IOException {
+        BufferedImage png = decode(ModelReport.confusionPng(LABELS, CONFUSION, failing));
 
         assertCellsShaded(png);
-        assertThat(output).contains("libfreetype.so.6");
+        assertThat(inkInLabelMargin(png)).as("no text").isZero();
+        assertThat(output).contains("confusion.png is drawn without labels and counts", cause);
     }
 
     private static void assertCellsShaded(BufferedImage png) {
