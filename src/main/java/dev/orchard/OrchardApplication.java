@@ -3,10 +3,19 @@ package dev.orchard;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Orchard: event-driven scoring and retraining worker for image classifiers. */
-@SpringBootApplication
+/**
+ * Orchard: event-driven scoring and retraining worker for image classifiers.
+ *
+ * <p>Annotation-driven transactions are off ({@link TransactionAutoConfiguration} excluded): Orchard
+ * demarcates transactions with {@code TransactionTemplate} and Spring Batch's own step transactions,
+ * and the {@code @Transactional} advisor checked every method of every bean at each start for an
+ * annotation nothing carries. {@code @Transactional} would have no effect here;
+ * {@code NoAnnotationDrivenTransactionsTests} fails the build if one appears.
+ */
+@SpringBootApplication(exclude = TransactionAutoConfiguration.class)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class OrchardApplication {
