@@ -45,11 +45,15 @@ RUN java -Dorg.bytedeco.javacpp.cachedir=/app/javacpp -cp orchard.jar dev.orchar
 # 4 MB G1 regions: a decoded 224x224x3 image (600 KB of floats) is not a humongous object.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/app/javacpp"
 
-# Ahead-of-time cache from a training start (context refresh, then exit): classes loaded and linked,
-# and profiles, ready at the next start (see the README's start-up figures).
-# It exits 0 after the refresh; a failure (for example a bad jobs/ spec) fails the build.
-RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -Dspring.context.exit=onRefresh -jar /app/orchard.jar \
-      --orchard.storage.local.root=/tmp/cds-training --orchard.bootstrap.enabled=false \
+# Ahead-of-time cache (classes loaded and linked, and profiles, ready at the next start; README
+# "Start-up") from a training run: AotTrainingRun starts the worker on a scratch directory, where it
+# trains the sample model, becomes ready, answers readiness, the model's status and one :classify,
+# and stops — start-up, model loading and the first requests all in the cache. It exits 1 with the
+# reason on any failure (a bad jobs/ spec, never ready), which fails the build. -cp is the same class
+# path as the ENTRYPOINT's -jar, so the cache is accepted.
+RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.system.AotTrainingRun \
+      --server.port=0 --orchard.storage.local.root=/tmp/cds-training \
+      --orchard.registry.work-dir=/tmp/cds-training/work \
  && test -s /app/cds/orchard.aot \
  && rm -rf /tmp/cds-training
 

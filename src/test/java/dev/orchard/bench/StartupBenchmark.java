@@ -1,5 +1,6 @@
 package dev.orchard.bench;
 
+import dev.orchard.system.AotTrainingRun;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,12 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Time from process start to ready (readiness UP: the champion model loaded) for JVM setups side
  * by side, each started {@code benchmark.runs} times on a warm data directory (second start: no
  * first-start training, TensorFlow natives already unpacked). The baseline (JVM defaults) is
- * measured in the same run.
+ * measured in the same run. Class-data and AOT caches come from a training run of {@link
+ * AotTrainingRun}, as in the image build.
  *
  * <p>The jar must be the extracted application jar (its libraries beside it in {@code lib/}) so
  * class data sharing can archive application classes; a cache is only used when the jar is given
@@ -33,7 +36,17 @@ import java.util.Map;
  */
 public final class StartupBenchmark {
 
-    record Setup(String name, String java, List<String> options, List<String> training) {}
+    /**
+     * One JVM setup; {@code training} are the options of its cache's training run (null: none), which
+     * runs {@link AotTrainingRun} as the image build does, or with {@code trainedToRefresh} the older
+     * way, a start that exits after the context refresh without a champion (for comparison).
+     */
+    record Setup(String name, String java, List<String> options, List<String> training, boolean trainedToRefresh) {
+
+        Setup(String name, String java, List<String> options, List<String> training) {
+            this(name, java, options, training, false);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(System.getProperty("benchmark.jar", "/tmp/orchard-app/orchard-0.1.0-SNAPSHOT.jar"))
@@ -47,6 +60,7 @@ public final class StartupBenchmark {
         Path work = Files.createTempDirectory("orchard-startup-");
         Path jsa = work.resolve("app.jsa");
         Path aot = work.resolve("app.aot");
+        Path aotToRefresh = work.resolve("app-to-refresh.aot");
         Path natives = work.resolve("javacpp");
         List<Setup> setups = new ArrayList<>();
         setups.add(new Setup("Java 17 defaults", java17, List.of(), null));
@@ -76,6 +90,12 @@ public final class StartupBenchmark {
                 // the jar must be built with -Pspring-aot for the embedded default (README); the
                 // cache is the one trained above without Spring AOT, as in the image
                 setups.add(new Setup(
+                        "Java 25 + AOT cache trained to refresh + Spring AOT",
+                        java25,
+                        List.of("-XX:AOTCache=" + aotToRefresh, "-Dspring.aot.enabled=true"),
+                        List.of("-XX:AOTCacheOutput=" + aotToRefresh),
+                        true));
+                setups.add(new Setup(
                         "Java 25 + AOT cache + Spring AOT",
                         java25,
                         List.of("-XX:AOTCache=" + aot, "-Dspring.aot.enabled=true"),
@@ -90,49 +110,63 @@ public final class StartupBenchmark {
         Path data = work.resolve("data");
         // first start: trains the sample model and unpacks the natives; not measured
         start(java17, List.of(), jar, natives, data, work, "first");
-        Map<String, List<Long>> results = new LinkedHashMap<>();
+        Map<String, List<Start>> results = new LinkedHashMap<>();
         for (Setup setup : setups) {
             if (setup.training() != null) {
                 train(setup, jar, natives, work);
             }
-            List<Long> times = new ArrayList<>();
+            List<Start> times = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 times.add(start(setup.java(), setup.options(), jar, natives, data, work, "run"));
             }
             results.put(setup.name(), times);
-            System.out.printf("%-40s %s ms%n", setup.name(), times);
+            System.out.printf(
+                    "%-52s ready %s ms, first :classify %s ms%n",
+                    setup.name(),
+                    times.stream().map(Start::readyMs).toList(),
+                    times.stream().map(Start::firstClassifyMs).toList());
         }
-        long baseline = median(results.values().iterator().next());
-        System.out.printf("%n%-40s %12s %8s%n", "setup", "median ready", "ratio");
-        results.forEach((name, times) ->
-                System.out.printf("%-40s %9d ms %8.2f%n", name, median(times), (double) median(times) / baseline));
+        long baseline = median(results.values().iterator().next(), Start::readyMs);
+        System.out.printf("%n%-52s %12s %8s %16s%n", "setup", "median ready", "ratio", "first :classify");
+        results.forEach((name, times) -> System.out.printf(
+                "%-52s %9d ms %8.2f %13d ms%n",
+                name,
+                median(times, Start::readyMs),
+                (double) median(times, Start::readyMs) / baseline,
+                median(times, Start::firstClassifyMs)));
     }
 
     private static void train(Setup setup, Path jar, Path natives, Path work) throws Exception {
         List<String> command = new ArrayList<>(List.of(setup.java()));
         command.addAll(setup.training());
+        command.add("-Dorg.bytedeco.javacpp.cachedir=" + natives);
+        if (setup.trainedToRefresh()) {
+            command.addAll(List.of(
+                    "-Dspring.context.exit=onRefresh", "-jar", jar.toString(), "--orchard.bootstrap.enabled=false"));
+        } else {
+            // as in the image: ready with the sample model as champion, first requests answered
+            command.addAll(List.of("-cp", jar.toString(), AotTrainingRun.class.getName()));
+        }
         command.addAll(List.of(
-                "-Dspring.context.exit=onRefresh",
-                "-Dorg.bytedeco.javacpp.cachedir=" + natives,
-                "-jar",
-                jar.toString(),
                 "--server.port=0",
-                "--orchard.bootstrap.enabled=false",
                 "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
-                "--orchard.storage.local.root=" + work.resolve("training-data")));
+                "--orchard.storage.local.root=" + Files.createTempDirectory(work, "training-data")));
         Process process = new ProcessBuilder(command)
                 .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("training.log").toFile())
                 .start();
-        // a training run that stops early (a bad setting) would archive only part of the start-up
+        // a training run that fails (a bad setting) would archive only part of the start-up
         if (process.waitFor() != 0) {
             throw new IllegalStateException("the training run failed; see " + work.resolve("training.log"));
         }
     }
 
-    /** Starts the worker, returns ms until readiness answers UP, stops it. */
-    private static long start(
+    /** Milliseconds from process start to readiness UP, and from then to the first :classify answer. */
+    record Start(long readyMs, long firstClassifyMs) {}
+
+    /** Starts the worker, waits for readiness, times one :classify (the first request), stops it. */
+    private static Start start(
             String java, List<String> options, Path jar, Path natives, Path data, Path work, String name)
             throws IOException, InterruptedException {
         int port;
@@ -166,7 +200,8 @@ public final class StartupBenchmark {
                 }
                 try {
                     if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                        return (System.nanoTime() - started) / 1_000_000;
+                        long readyAt = System.nanoTime();
+                        return new Start((readyAt - started) / 1_000_000, firstClassify(http, port, readyAt));
                     }
                 } catch (IOException notYet) {
                     // not listening yet
@@ -182,8 +217,22 @@ public final class StartupBenchmark {
         }
     }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
+    private static long firstClassify(HttpClient http, int port, long readyAt)
+            throws IOException, InterruptedException {
+        HttpRequest classify = AotTrainingRun.classifyRequest(
+                        "http://127.0.0.1:" + port, "fashion", AotTrainingRun.sampleImage())
+                .build();
+        HttpResponse<String> answer = http.send(classify, HttpResponse.BodyHandlers.ofString());
+        long millis = (System.nanoTime() - readyAt) / 1_000_000;
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "the first :classify answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return millis;
+    }
+
+    private static long median(List<Start> starts, ToLongFunction<Start> field) {
+        List<Long> sorted = starts.stream().map(field::applyAsLong).sorted().toList();
         return sorted.get(sorted.size() / 2);
     }
 }

@@ -1,0 +1,48 @@
+package dev.orchard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AOT cache's training run against a real embedded-default worker: it returns only once the
+ * worker was ready with the sample model and answered a classification, and it refuses (so the image
+ * build fails) when readiness never comes.
+ */
+class AotTrainingRunIntegrationTests {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void startsTrainsTheSampleModelClassifiesAndStops() throws Exception {
+        String summary = AotTrainingRun.run(worker("--orchard.bootstrap.enabled=true"), Duration.ofMinutes(5));
+
+        assertThat(summary).contains("ready after").contains("fashion:classify answered {\"label\":");
+        assertThat(data.resolve("local/models/fashion/versions/1")).isDirectory();
+    }
+
+    @Test
+    void aWorkerThatNeverBecomesReadyFailsTheRunWithWhatReadinessSaid() {
+        // no bootstrap, no champion: readiness stays DOWN
+        assertThatThrownBy(() -> AotTrainingRun.run(worker("--orchard.bootstrap.enabled=false"), Duration.ofSeconds(3)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not ready within PT3S")
+                .hasMessageContaining("503")
+                .hasMessageContaining("champions");
+    }
+
+    private String[] worker(String bootstrap) {
+        return new String[] {
+            "--server.port=0",
+            "--orchard.storage.local.root=" + data,
+            "--orchard.registry.work-dir=" + data.resolve("work"),
+            "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
+            bootstrap
+        };
+    }
+}
