@@ -53,7 +53,7 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+Exit
 # path as the ENTRYPOINT's -jar, so the cache is accepted.
 RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.system.AotTrainingRun \
       --server.port=0 --orchard.storage.local.root=/tmp/cds-training \
-      --orchard.registry.work-dir=/tmp/cds-training/work \
+      --orchard.registry.work-dir=/tmp/cds-training/work --server.tomcat.basedir=/tmp/cds-training/tomcat \
  && test -s /app/cds/orchard.aot \
  && rm -rf /tmp/cds-training
 
