@@ -55,7 +55,7 @@ RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchar
       --server.port=0 --orchard.storage.local.root=/tmp/cds-training \
       --orchard.registry.work-dir=/tmp/cds-training/work --server.tomcat.basedir=/tmp/cds-training/tomcat \
  && test -s /app/cds/orchard.aot \
- && rm -rf /tmp/cds-training
+ && rm -rf /tmp/cds-training /tmp/hsperfdata_orchard
 
 # The ENTRYPOINT leaves Spring AOT off, so the image also runs the embedded default (docker run
 # above); Cloud Run adds -Dspring.aot.enabled=true (JDK_JAVA_OPTIONS, infra/run.tf), and a start
