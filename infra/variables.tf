@@ -93,7 +93,7 @@ variable "prediction_retention_days" {
 }
 
 variable "spring_aot" {
-  description = "Start with Spring's build-time bean definitions (JDK_JAVA_OPTIONS=-Dspring.aot.enabled=true): 0.5 s (fast host) to 1.4 s (slow host) faster to ready (README: start-up figures). The image's are made for the settings this module sets; a worker started with other ones refuses to start and says which."
+  description = "Start with Spring's build-time bean definitions (JDK_JAVA_OPTIONS=-Dspring.aot.enabled=true): 0.5–1.4 s faster to ready on the hosts measured (README: start-up figures). The image's are made for the settings this module sets; a worker started with other ones refuses to start and says which."
   type        = bool
   default     = true
 }

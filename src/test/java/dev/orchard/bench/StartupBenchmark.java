@@ -188,6 +188,10 @@ public final class StartupBenchmark {
                         URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(1))
                 .build();
+        // built before the clock starts: finding the sample image scans the class path
+        HttpRequest classify = AotTrainingRun.classifyRequest(
+                        "http://127.0.0.1:" + port, "fashion", AotTrainingRun.sampleImage())
+                .build();
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -201,7 +205,7 @@ public final class StartupBenchmark {
                 try {
                     if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
                         long readyAt = System.nanoTime();
-                        return new Start((readyAt - started) / 1_000_000, firstClassify(http, port, readyAt));
+                        return new Start((readyAt - started) / 1_000_000, firstClassify(http, classify, readyAt));
                     }
                 } catch (IOException notYet) {
                     // not listening yet
@@ -217,11 +221,8 @@ public final class StartupBenchmark {
         }
     }
 
-    private static long firstClassify(HttpClient http, int port, long readyAt)
+    private static long firstClassify(HttpClient http, HttpRequest classify, long readyAt)
             throws IOException, InterruptedException {
-        HttpRequest classify = AotTrainingRun.classifyRequest(
-                        "http://127.0.0.1:" + port, "fashion", AotTrainingRun.sampleImage())
-                .build();
         HttpResponse<String> answer = http.send(classify, HttpResponse.BodyHandlers.ofString());
         long millis = (System.nanoTime() - readyAt) / 1_000_000;
         if (answer.statusCode() != 200) {
