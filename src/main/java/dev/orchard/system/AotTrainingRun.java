@@ -106,8 +106,8 @@ public final class AotTrainingRun {
 
     /**
      * {@code POST {base}/v1/models/{model}:classify} with {@code png} as its one {@code image} part:
-     * the first request the training run sends (also what {@code StartupBenchmark} times as a fresh
-     * worker's first answer).
+     * the first request the training run sends, and the one tests and benchmarks send ({@code
+     * StartupBenchmark} times it as a fresh worker's first answer).
      */
     public static HttpRequest.Builder classifyRequest(String base, String model, byte[] png) throws IOException {
         String boundary = "orchard-aot-training";

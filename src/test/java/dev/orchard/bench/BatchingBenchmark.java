@@ -5,12 +5,11 @@ import dev.orchard.model.ModelInput;
 import dev.orchard.model.TestImages;
 import dev.orchard.model.TestSavedModels;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.system.AotTrainingRun;
 import java.awt.image.BufferedImage;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,19 +165,7 @@ public final class BatchingBenchmark {
 
     private static Figures load(int port, String name) throws Exception {
         byte[] image = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
-        String boundary = "bench-boundary";
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
-                        + "Content-Type: image/png\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + image.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(image, 0, body, head.length, image.length);
-        System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/" + name + ":classify"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        HttpRequest request = AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, name, image)
                 .build();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();

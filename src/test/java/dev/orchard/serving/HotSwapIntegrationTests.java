@@ -3,15 +3,15 @@ package dev.orchard.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchard.registry.ChampionCommands;
+import dev.orchard.system.AotTrainingRun;
 import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,20 +95,13 @@ class HotSwapIntegrationTests {
             byte[] image, AtomicBoolean running, AtomicInteger ok, Set<String> failures, Set<Integer> versionsServed) {
         HttpClient http = HttpClient.newHttpClient();
         JsonMapper json = JsonMapper.builder().build();
-        String boundary = "orchard-boundary";
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"bag.png\"\r\n"
-                        + "Content-Type: image/png\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + image.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(image, 0, body, head.length, image.length);
-        System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/models/fashion:classify"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest request;
+        try {
+            request = AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, "fashion", image)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         while (running.get()) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
