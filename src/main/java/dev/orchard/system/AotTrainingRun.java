@@ -60,7 +60,10 @@ public final class AotTrainingRun {
      *     request is answered with an error status
      */
     public static String run(String[] args, Duration readyTimeout) throws Exception {
-        ConfigurableApplicationContext context = SpringApplication.run(OrchardApplication.class, args);
+        SpringApplication application = new SpringApplication(OrchardApplication.class);
+        // the main class names Spring AOT's initializer (OrchardApplication__ApplicationContextInitializer)
+        application.setMainApplicationClass(OrchardApplication.class);
+        ConfigurableApplicationContext context = application.run(args);
         try {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             String base = "http://127.0.0.1:" + port;

@@ -36,6 +36,29 @@ class AotTrainingRunIntegrationTests {
                 .hasMessageContaining("champions");
     }
 
+    @Test
+    void withSpringAotOnItLooksForTheWorkersGeneratedContextNotOneNamedAfterItsCaller() {
+        // Spring AOT finds its generated initializer by the main class, which Spring Boot otherwise
+        // takes from the nearest main() on the stack: AotTrainingRun's in the image build (no build
+        // generates AotTrainingRun__ApplicationContextInitializer). Launcher.main stands in for it.
+        // Whether this class path holds generated classes (after a -Pspring-aot build) or not, the
+        // start fails here (bootstrap off: a setting it was not generated for, or never ready), but
+        // never by looking for the caller's initializer.
+        System.setProperty("spring.aot.enabled", "true");
+        try {
+            assertThatThrownBy(() -> Launcher.main(worker("--orchard.bootstrap.enabled=false")))
+                    .hasMessageNotContaining("Launcher__");
+        } finally {
+            System.clearProperty("spring.aot.enabled");
+        }
+    }
+
+    private static final class Launcher {
+        static void main(String[] args) throws Exception {
+            AotTrainingRun.run(args, Duration.ofSeconds(3));
+        }
+    }
+
     private String[] worker(String bootstrap) {
         return new String[] {
             "--server.port=0",
