@@ -4,7 +4,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Orchard: event-driven scoring and retraining worker for image classifiers.
@@ -13,11 +12,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * demarcates transactions with {@code TransactionTemplate} and Spring Batch's own step transactions,
  * and the {@code @Transactional} advisor checked every method of every bean at each start for an
  * annotation nothing carries. {@code @Transactional} would have no effect here;
- * {@code NoAnnotationDrivenTransactionsTests} fails the build if one appears.
+ * {@code NoStartupAnnotationScansTests} fails the build if one appears.
+ *
+ * <p>For the same reason there is no {@code @EnableScheduling}: periodic housekeeping registers with
+ * {@link dev.orchard.system.PeriodicTasks}.
  */
 @SpringBootApplication(exclude = TransactionAutoConfiguration.class)
 @ConfigurationPropertiesScan
-@EnableScheduling
 public class OrchardApplication {
 
     public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.orchard.prefixscoring;
 
+import dev.orchard.system.PeriodicTasks;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -7,7 +9,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,18 +21,30 @@ class PrefixJobResumer {
 
     private static final Logger log = LoggerFactory.getLogger(PrefixJobResumer.class);
 
+    /** How often running jobs' progress is logged. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
     private final PrefixJobs jobs;
     private final JobRepository jobRepository;
+    private final PeriodicTasks periodicTasks;
+    private final Duration resumeInterval;
 
-    PrefixJobResumer(PrefixJobs jobs, JobRepository jobRepository) {
+    PrefixJobResumer(
+            PrefixJobs jobs, JobRepository jobRepository, PeriodicTasks periodicTasks, PrefixJobProperties properties) {
         this.jobs = jobs;
         this.jobRepository = jobRepository;
+        this.periodicTasks = periodicTasks;
+        this.resumeInterval = properties.resumeInterval();
     }
 
+    /** Resumes once at start, then every {@code orchard.prefix-jobs.resume-interval}; logs progress. */
     @EventListener(ApplicationReadyEvent.class)
-    @Scheduled(
-            fixedDelayString = "${orchard.prefix-jobs.resume-interval:30s}",
-            initialDelayString = "${orchard.prefix-jobs.resume-interval:30s}")
+    void start() {
+        resume();
+        periodicTasks.every("resuming prefix jobs", resumeInterval, this::resume);
+        periodicTasks.every("prefix job progress", PROGRESS_INTERVAL, this::progress);
+    }
+
     void resume() {
         try {
             jobs.resumeFailed();
@@ -40,7 +53,6 @@ class PrefixJobResumer {
         }
     }
 
-    @Scheduled(fixedDelayString = "${orchard.prefix-jobs.progress-interval:10s}", initialDelay = 10_000)
     void progress() {
         for (JobExecution execution : jobRepository.findRunningJobExecutions(PrefixJobConfiguration.JOB_NAME)) {
             String run = execution.getJobParameters().getString("run");

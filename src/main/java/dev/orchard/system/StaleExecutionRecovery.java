@@ -12,7 +12,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,25 +31,28 @@ class StaleExecutionRecovery {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final Duration staleAfter;
+    private final Duration checkInterval;
+    private final PeriodicTasks periodicTasks;
     private final Clock clock;
 
-    StaleExecutionRecovery(JobRepository jobRepository, JobOperator jobOperator, BatchProperties properties) {
+    StaleExecutionRecovery(
+            JobRepository jobRepository,
+            JobOperator jobOperator,
+            BatchProperties properties,
+            PeriodicTasks periodicTasks) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.staleAfter = properties.staleAfter();
+        this.checkInterval = properties.staleCheckInterval();
+        this.periodicTasks = periodicTasks;
         this.clock = Clock.systemDefaultZone();
     }
 
+    /** Once at start, then every {@code orchard.batch.stale-check-interval}. */
     @EventListener(ApplicationReadyEvent.class)
     void onStart() {
         recover();
-    }
-
-    @Scheduled(
-            fixedDelayString = "${orchard.batch.stale-check-interval:1m}",
-            initialDelayString = "${orchard.batch.stale-check-interval:1m}")
-    void periodically() {
-        recover();
+        periodicTasks.every("stale-execution recovery", checkInterval, this::recover);
     }
 
     /**
