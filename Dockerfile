@@ -60,5 +60,8 @@ RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchar
 # The ENTRYPOINT leaves Spring AOT off, so the image also runs the embedded default (docker run
 # above); Cloud Run adds -Dspring.aot.enabled=true (JDK_JAVA_OPTIONS, infra/run.tf), and a start
 # whose settings differ from the ones the build fixed is refused with the reason (FrozenConditions).
+# It starts through the base image's own entrypoint, which execs java: USE_SYSTEM_CA_CERTS=1 (and
+# certificates mounted at /certificates/*.crt) then adds a private CA to the JVM's trust store, as on
+# any eclipse-temurin image (README "Troubleshooting").
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:AOTCache=/app/cds/orchard.aot", "-jar", "/app/orchard.jar"]
+ENTRYPOINT ["/__cacert_entrypoint.sh", "java", "-XX:AOTCache=/app/cds/orchard.aot", "-jar", "/app/orchard.jar"]
