@@ -54,7 +54,8 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+Exit
 # It runs on the embedded default; AOT_TRAINING_ARGUMENTS (space-separated worker arguments) trains
 # it in the deployed shape instead — Pub/Sub, PostgreSQL — when those are reachable from the build
 # (docker build --network host, emulator and database on the host), so their client classes are in
-# the cache too (README "Start-up": about 1 s of such a start).
+# the cache too (README "Start-up": about 1 s of such a start). .ci/build-image.sh does that. The
+# value shows in the image's history: build-time stand-ins only, never real credentials.
 ARG AOT_TRAINING_ARGUMENTS=""
 RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.system.AotTrainingRun \
       --server.port=0 --orchard.storage.local.root=/tmp/cds-training \
