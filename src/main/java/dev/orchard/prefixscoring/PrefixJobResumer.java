@@ -40,9 +40,9 @@ class PrefixJobResumer {
     /** Resumes once at start, then every {@code orchard.prefix-jobs.resume-interval}; logs progress. */
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        resume();
         periodicTasks.every("resuming prefix jobs", resumeInterval, this::resume);
         periodicTasks.every("prefix job progress", PROGRESS_INTERVAL, this::progress);
+        resume();
     }
 
     void resume() {

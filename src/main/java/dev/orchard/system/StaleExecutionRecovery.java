@@ -48,11 +48,11 @@ class StaleExecutionRecovery {
         this.clock = Clock.systemDefaultZone();
     }
 
-    /** Once at start, then every {@code orchard.batch.stale-check-interval}. */
+    /** Once at start, then every {@code orchard.batch.stale-check-interval} (scheduled first: a failing first run must not cancel the later ones). */
     @EventListener(ApplicationReadyEvent.class)
     void onStart() {
-        recover();
         periodicTasks.every("stale-execution recovery", checkInterval, this::recover);
+        recover();
     }
 
     /**
