@@ -112,15 +112,15 @@ public final class AotTrainingRun {
      * the first request the training run sends, and the one tests and benchmarks send ({@code
      * StartupBenchmark} times it as a fresh worker's first answer).
      */
-    public static HttpRequest.Builder classifyRequest(String base, String model, byte[] png) throws IOException {
+    public static HttpRequest.Builder classifyRequest(String base, String model, byte[] png) {
         String boundary = "orchard-aot-training";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\n"
+        body.writeBytes(("--" + boundary + "\r\n"
                         + "Content-Disposition: form-data; name=\"image\"; filename=\"sample.png\"\r\n"
                         + "Content-Type: image/png\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        body.write(png);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(png);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         return HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model + ":classify"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));

@@ -8,7 +8,6 @@ import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,13 +94,8 @@ class HotSwapIntegrationTests {
             byte[] image, AtomicBoolean running, AtomicInteger ok, Set<String> failures, Set<Integer> versionsServed) {
         HttpClient http = HttpClient.newHttpClient();
         JsonMapper json = JsonMapper.builder().build();
-        HttpRequest request;
-        try {
-            request = AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, "fashion", image)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        HttpRequest request = AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, "fashion", image)
+                .build();
         while (running.get()) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
