@@ -33,6 +33,10 @@ import java.util.function.ToLongFunction;
  *     -Dbenchmark.jar=/tmp/orchard-app/orchard-0.1.0-SNAPSHOT.jar \
  *     -Dbenchmark.java25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * </pre>
+ *
+ * <p>{@code benchmark.floors} (comma-separated extracted jars of {@code src/test/startup-floor}) adds
+ * start-up floors: applications without Orchard's code on the Spring stack it runs, started with
+ * the same JVM setups, so a host's figures tell Orchard's own share from the stack's.
  */
 public final class StartupBenchmark {
 
@@ -41,10 +45,33 @@ public final class StartupBenchmark {
      * runs {@link AotTrainingRun} as the image build does, or with {@code trainedToRefresh} the older
      * way, a start that exits after the context refresh without a champion (for comparison).
      */
-    record Setup(String name, String java, List<String> options, List<String> training, boolean trainedToRefresh) {
+    record Setup(
+            String name, String java, List<String> options, List<String> training, boolean trainedToRefresh, App app) {
 
         Setup(String name, String java, List<String> options, List<String> training) {
-            this(name, java, options, training, false);
+            this(name, java, options, training, false, App.ORCHARD);
+        }
+
+        Setup(String name, String java, List<String> options, List<String> training, boolean trainedToRefresh) {
+            this(name, java, options, training, trainedToRefresh, App.ORCHARD);
+        }
+    }
+
+    /**
+     * The application a setup starts: Orchard ({@code jar} null: {@code benchmark.jar}), or a floor,
+     * which has no model to ask (no first {@code :classify}) and whose cache is trained by a start to
+     * readiness.
+     */
+    record App(Path jar) {
+
+        static final App ORCHARD = new App(null);
+
+        boolean orchard() {
+            return jar == null;
+        }
+
+        Path jarOr(Path orchardJar) {
+            return orchard() ? orchardJar : jar;
         }
     }
 
@@ -107,10 +134,15 @@ public final class StartupBenchmark {
                         null));
             }
         }
+        for (String floor : System.getProperty("benchmark.floors", "").split(",")) {
+            if (!floor.isBlank()) {
+                setups.addAll(floorSetups(Path.of(floor.trim()).toAbsolutePath(), java17, java25, work));
+            }
+        }
         Path data = work.resolve("data");
         // first start: trains the sample model and unpacks the natives; not measured
         byte[] sample = AotTrainingRun.sampleImage(); // once: finding it scans the class path
-        start(java17, List.of(), jar, natives, data, work, sample, "first");
+        start(java17, List.of(), App.ORCHARD, jar, natives, data, work, sample, "first");
         Map<String, List<Start>> results = new LinkedHashMap<>();
         for (Setup setup : setups) {
             if (setup.training() != null) {
@@ -118,26 +150,79 @@ public final class StartupBenchmark {
             }
             List<Start> times = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                times.add(start(setup.java(), setup.options(), jar, natives, data, work, sample, "run"));
+                times.add(start(setup.java(), setup.options(), setup.app(), jar, natives, data, work, sample, "run"));
             }
             results.put(setup.name(), times);
             System.out.printf(
                     "%-52s ready %s ms, first :classify %s ms%n",
                     setup.name(),
                     times.stream().map(Start::readyMs).toList(),
-                    times.stream().map(Start::firstClassifyMs).toList());
+                    setup.app().orchard()
+                            ? times.stream().map(Start::firstClassifyMs).toList()
+                            : "-");
         }
         long baseline = median(results.values().iterator().next(), Start::readyMs);
         System.out.printf("%n%-52s %12s %8s %16s%n", "setup", "median ready", "ratio", "first :classify");
         results.forEach((name, times) -> System.out.printf(
-                "%-52s %9d ms %8.2f %13d ms%n",
+                "%-52s %9d ms %8.2f %16s%n",
                 name,
                 median(times, Start::readyMs),
                 (double) median(times, Start::readyMs) / baseline,
-                median(times, Start::firstClassifyMs)));
+                times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms"));
+    }
+
+    /** A floor's setups: JVM defaults, and the image's JVM setup with Spring AOT, with and without C2. */
+    private static List<Setup> floorSetups(Path jar, String java17, String java25, Path work) {
+        if (!Files.exists(jar)) {
+            throw new IllegalArgumentException(jar + " does not exist; see src/test/startup-floor/pom.xml");
+        }
+        String name = "floor " + jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        App app = new App(jar);
+        List<Setup> setups =
+                new ArrayList<>(List.of(new Setup(name + ": Java 17 defaults", java17, List.of(), null, false, app)));
+        if (!java25.isBlank()) {
+            Path aot = work.resolve(jar.getFileName() + ".aot");
+            setups.add(new Setup(
+                    name + ": Java 25 + AOT cache + Spring AOT",
+                    java25,
+                    List.of("-XX:AOTCache=" + aot, "-Dspring.aot.enabled=true"),
+                    List.of("-XX:AOTCacheOutput=" + aot),
+                    false,
+                    app));
+            setups.add(new Setup(
+                    name + ": Java 25 + AOT cache + Spring AOT + C1 only",
+                    java25,
+                    List.of("-XX:AOTCache=" + aot, "-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1"),
+                    null,
+                    false,
+                    app));
+        }
+        return setups;
     }
 
     private static void train(Setup setup, Path jar, Path natives, Path work) throws Exception {
+        if (!setup.app().orchard()) {
+            // a floor has nothing to train beyond its start: the cache is written when the stopped JVM exits
+            start(
+                    setup.java(),
+                    setup.training(),
+                    setup.app(),
+                    jar,
+                    natives,
+                    work.resolve("floor-data"),
+                    work,
+                    null,
+                    "training");
+            // a cache that was not written would leave the setup timing a start without one
+            for (String option : setup.training()) {
+                if (option.startsWith("-XX:AOTCacheOutput=")
+                        && !Files.exists(Path.of(option.substring("-XX:AOTCacheOutput=".length())))) {
+                    throw new IllegalStateException(
+                            "the floor's training run wrote no " + option + "; see " + work.resolve("training.log"));
+                }
+            }
+            return;
+        }
         List<String> command = new ArrayList<>(List.of(setup.java()));
         command.addAll(setup.training());
         command.add("-Dorg.bytedeco.javacpp.cachedir=" + natives);
@@ -163,12 +248,20 @@ public final class StartupBenchmark {
         }
     }
 
-    /** Milliseconds from process start to readiness UP, and from then to the first :classify answer. */
+    /** Milliseconds from process start to readiness UP, and from then to the first :classify answer (-1: none asked). */
     record Start(long readyMs, long firstClassifyMs) {}
 
     /** Starts the worker, waits for readiness, times one :classify of {@code sample} (the first request), stops it. */
     private static Start start(
-            String java, List<String> options, Path jar, Path natives, Path data, Path work, byte[] sample, String name)
+            String java,
+            List<String> options,
+            App app,
+            Path jar,
+            Path natives,
+            Path data,
+            Path work,
+            byte[] sample,
+            String name)
             throws IOException, InterruptedException {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -179,7 +272,7 @@ public final class StartupBenchmark {
         command.addAll(List.of(
                 "-Dorg.bytedeco.javacpp.cachedir=" + natives,
                 "-jar",
-                jar.toString(),
+                app.jarOr(jar).toString(),
                 "--server.port=" + port,
                 "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
                 "--orchard.storage.local.root=" + data));
@@ -190,8 +283,10 @@ public final class StartupBenchmark {
                 .timeout(Duration.ofSeconds(1))
                 .build();
         // built before the clock starts
-        HttpRequest classify = AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, "fashion", sample)
-                .build();
+        HttpRequest classify = app.orchard()
+                ? AotTrainingRun.classifyRequest("http://127.0.0.1:" + port, "fashion", sample)
+                        .build()
+                : null;
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -205,7 +300,8 @@ public final class StartupBenchmark {
                 try {
                     if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
                         long readyAt = System.nanoTime();
-                        return new Start((readyAt - started) / 1_000_000, firstClassify(http, classify, readyAt));
+                        long firstClassify = classify == null ? -1 : firstClassify(http, classify, readyAt);
+                        return new Start((readyAt - started) / 1_000_000, firstClassify);
                     }
                 } catch (IOException notYet) {
                     // not listening yet
