@@ -154,17 +154,17 @@ public final class StartupBenchmark {
             }
             results.put(setup.name(), times);
             System.out.printf(
-                    "%-52s ready %s ms, first :classify %s ms%n",
+                    "%-58s ready %s ms, first :classify %s%n",
                     setup.name(),
                     times.stream().map(Start::readyMs).toList(),
                     setup.app().orchard()
-                            ? times.stream().map(Start::firstClassifyMs).toList()
+                            ? times.stream().map(Start::firstClassifyMs).toList() + " ms"
                             : "-");
         }
         long baseline = median(results.values().iterator().next(), Start::readyMs);
-        System.out.printf("%n%-52s %12s %8s %16s%n", "setup", "median ready", "ratio", "first :classify");
+        System.out.printf("%n%-58s %12s %8s %16s%n", "setup", "median ready", "ratio", "first :classify");
         results.forEach((name, times) -> System.out.printf(
-                "%-52s %9d ms %8.2f %16s%n",
+                "%-58s %9d ms %8.2f %16s%n",
                 name,
                 median(times, Start::readyMs),
                 (double) median(times, Start::readyMs) / baseline,
@@ -176,7 +176,7 @@ public final class StartupBenchmark {
         if (!Files.exists(jar)) {
             throw new IllegalArgumentException(jar + " does not exist; see src/test/startup-floor/pom.xml");
         }
-        String name = "floor " + jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         App app = new App(jar);
         List<Setup> setups =
                 new ArrayList<>(List.of(new Setup(name + ": Java 17 defaults", java17, List.of(), null, false, app)));
