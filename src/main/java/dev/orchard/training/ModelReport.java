@@ -49,14 +49,49 @@ final class ModelReport {
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %.3f | %.3f | %.3f | %d |%n",
-                    e.getKey(),
+                    cell(e.getKey()),
                     c.precision(),
                     c.recall(),
                     c.f1(),
                     c.support()));
         }
-        md.append("\n![confusion matrix](confusion.png)\n\nRows: actual label; columns: predicted label.\n");
+        md.append("\n## Confusion matrix\n\n");
+        confusionTable(md, labels, m.confusion());
+        md.append("\n![confusion matrix](confusion.png)\n");
         return md.toString();
+    }
+
+    /** Most labels for which the confusion matrix is also a Markdown table (wider ones no reader scrolls through). */
+    static final int MAX_TABLE_LABELS = 20;
+
+    /**
+     * The confusion matrix as text, so the report says it where no picture is shown (a pull-request
+     * comment, a terminal): rows actual, columns predicted, the diagonal in bold.
+     */
+    private static void confusionTable(StringBuilder md, List<String> labels, int[][] confusion) {
+        if (labels.size() > MAX_TABLE_LABELS) {
+            md.append(labels.size())
+                    .append(" labels, too many for a table: confusion.png has them. Rows: actual label;"
+                            + " columns: predicted label.\n");
+            return;
+        }
+        md.append("Rows: actual label; columns: predicted label; the diagonal (bold) is right.\n\n");
+        md.append("| actual \\ predicted |");
+        labels.forEach(label -> md.append(' ').append(cell(label)).append(" |"));
+        md.append("\n|---|").append("---:|".repeat(labels.size())).append('\n');
+        for (int a = 0; a < labels.size(); a++) {
+            md.append("| ").append(cell(labels.get(a))).append(" |");
+            for (int p = 0; p < labels.size(); p++) {
+                String count = Integer.toString(confusion[a][p]);
+                md.append(' ').append(a == p ? "**" + count + "**" : count).append(" |");
+            }
+            md.append('\n');
+        }
+    }
+
+    /** A label inside a Markdown table cell: a {@code |} would end the cell. */
+    private static String cell(String label) {
+        return label.replace("|", "\\|");
     }
 
     /**
