@@ -23,6 +23,9 @@ final class ModelReport {
     static final int CELL = 44;
     static final int MARGIN = 110;
 
+    /** Most labels for which the confusion matrix is also a Markdown table (wider ones no reader scrolls through). */
+    static final int MAX_TABLE_LABELS = 20;
+
     private static final Logger log = LoggerFactory.getLogger(ModelReport.class);
 
     private ModelReport() {}
@@ -61,9 +64,6 @@ final class ModelReport {
         return md.toString();
     }
 
-    /** Most labels for which the confusion matrix is also a Markdown table (wider ones no reader scrolls through). */
-    static final int MAX_TABLE_LABELS = 20;
-
     /**
      * The confusion matrix as text, so the report says it where no picture is shown (a pull-request
      * comment, a terminal): rows actual, columns predicted, the diagonal in bold.
@@ -75,7 +75,8 @@ final class ModelReport {
                             + " columns: predicted label.\n");
             return;
         }
-        md.append("Rows: actual label; columns: predicted label; the diagonal (bold) is right.\n\n");
+        md.append(
+                "Rows: actual label; columns: predicted label; the diagonal (bold) counts the correct predictions.\n\n");
         md.append("| actual \\ predicted |");
         labels.forEach(label -> md.append(' ').append(cell(label)).append(" |"));
         md.append("\n|---|").append("---:|".repeat(labels.size())).append('\n');
