@@ -44,6 +44,10 @@ RUN java -Dorg.bytedeco.javacpp.cachedir=/app/javacpp -cp orchard.jar dev.orchar
 # JVM started like the one that made it (same JDK, same class path — hence the absolute jar path).
 # 4 MB G1 regions: a decoded 224x224x3 image (600 KB of floats) is not a humongous object.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/app/javacpp"
+# Drawing a training report's confusion.png loads fonts; fontconfig keeps its cache under
+# $XDG_CACHE_HOME and, with none writable for this user (home /app is root's), printed
+# "Fontconfig error: No writable cache directories" to stderr at every training run.
+ENV XDG_CACHE_HOME=/tmp/.cache
 
 # Ahead-of-time cache (classes loaded and linked, and profiles, ready at the next start; README
 # "Start-up") from a training run: AotTrainingRun starts the worker on a scratch directory, where it

@@ -5,6 +5,8 @@
 # both reached over the host network, so the cache also holds their client classes (README
 # "Start-up": about 1 s of a Cloud Run start). Used by the ci and deploy workflows.
 #   .ci/build-image.sh TAG [docker build options...]
+# The role (orchard/orchard unless ORCHARD_BUILD_POSTGRES_USER/_PASSWORD) must be allowed to create
+# tables in that database: its owner, or a superuser as in the workflows' postgres:15 service.
 # Fails when the training run did not become ready in that shape.
 set -euo pipefail
 
