@@ -200,8 +200,11 @@ public final class StartupBenchmark {
         return setups;
     }
 
+    /** Runs {@code setup}'s training and makes sure it wrote the cache its setups start with. */
     private static void train(Setup setup, Path jar, Path natives, Path work) throws Exception {
-        if (!setup.app().orchard()) {
+        if (setup.app().orchard()) {
+            trainOrchard(setup, jar, natives, work);
+        } else {
             // a floor has nothing to train beyond its start: the cache is written when the stopped JVM exits
             start(
                     setup.java(),
@@ -213,16 +216,19 @@ public final class StartupBenchmark {
                     work,
                     null,
                     "training");
-            // a cache that was not written would leave the setup timing a start without one
-            for (String option : setup.training()) {
-                if (option.startsWith("-XX:AOTCacheOutput=")
-                        && !Files.exists(Path.of(option.substring("-XX:AOTCacheOutput=".length())))) {
+        }
+        // a cache that was not written would leave the setups using it timing starts without one
+        for (String option : setup.training()) {
+            for (String writes : List.of("-XX:AOTCacheOutput=", "-XX:ArchiveClassesAtExit=")) {
+                if (option.startsWith(writes) && !Files.exists(Path.of(option.substring(writes.length())))) {
                     throw new IllegalStateException(
-                            "the floor's training run wrote no " + option + "; see " + work.resolve("training.log"));
+                            "the training run wrote no " + option + "; see " + work.resolve("training.log"));
                 }
             }
-            return;
         }
+    }
+
+    private static void trainOrchard(Setup setup, Path jar, Path natives, Path work) throws Exception {
         List<String> command = new ArrayList<>(List.of(setup.java()));
         command.addAll(setup.training());
         command.add("-Dorg.bytedeco.javacpp.cachedir=" + natives);
