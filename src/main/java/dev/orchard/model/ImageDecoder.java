@@ -1,5 +1,6 @@
 package dev.orchard.model;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import dev.orchard.model.ImageRejectedException.Reason;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -8,12 +9,13 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -21,9 +23,13 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Failure contract: every refusal is an {@link ImageRejectedException} with a {@link Reason};
  * nothing else escapes for bad input. Limits are checked in order of cost: byte size, then the
- * pixel count the header claims (no pixel memory is allocated for a header that lies), then the
- * decode itself, which reads subsampled toward the model's input size so a 12 MP photo does not
- * cost a 12 MP decode. EXIF orientation is honoured.
+ * format from its signature (JPEG, PNG and WebP only), then a JPEG's scan count, then the pixel
+ * count the header claims (no pixel memory is allocated for a header that lies). Then the decode
+ * is planned ({@link DecodePlan}: subsampled per axis toward the model's input size, so a 12 MP
+ * photo does not cost a 12 MP decode) and its bytes reserved from the process's {@link
+ * DecodeBudget} before anything is allocated; when the budget is held by other decodes for longer
+ * than {@code orchard.images.decode-wait}, {@link DecodeBusyException} says to retry. EXIF
+ * orientation is honoured.
  */
 public final class ImageDecoder {
 
@@ -33,9 +39,20 @@ public final class ImageDecoder {
     }
 
     private final ImageLimits limits;
+    private final DecodeBudget budget;
 
     public ImageDecoder(ImageLimits limits) {
+        this(limits, new DecodeBudget(limits.budgetBytes(), limits.decodeWait()));
+    }
+
+    public ImageDecoder(ImageLimits limits, DecodeBudget budget) {
         this.limits = limits;
+        this.budget = budget;
+    }
+
+    /** The budget every decode of this decoder reserves from. */
+    public DecodeBudget budget() {
+        return budget;
     }
 
     /** Decodes {@code bytes} into {@code input.size()} floats in height × width × channels order. */
@@ -49,39 +66,60 @@ public final class ImageDecoder {
      * into exactly what {@link #decode} returns. For holding many decoded images at once.
      */
     public byte[] decodePixels(byte[] bytes, ModelInput input) {
-        BufferedImage image = read(bytes, input.width(), input.height());
-        return toPixels(orient(image, ExifOrientation.of(bytes)), input);
+        int orientation = ExifOrientation.of(bytes);
+        return decode(bytes, input, orientation, image -> toPixels(orient(image, orientation), input));
     }
 
-    /** Checks limits and decodes, subsampling toward {@code targetWidth × targetHeight}. */
-    BufferedImage read(byte[] bytes, int targetWidth, int targetHeight) {
+    /** Checks limits and decodes as for {@code target}, without orienting or resizing. */
+    BufferedImage read(byte[] bytes, ModelInput target) {
+        return decode(bytes, target, 1, image -> image);
+    }
+
+    private <T> T decode(byte[] bytes, ModelInput input, int orientation, Function<BufferedImage, T> finish) {
         if (bytes.length > limits.maxBytes().toBytes()) {
             throw new ImageRejectedException(
                     Reason.TOO_LARGE,
                     "image is " + bytes.length + " bytes; the limit is "
                             + limits.maxBytes().toBytes());
         }
-        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-            if (stream == null || !readers.hasNext()) {
-                throw new ImageRejectedException(Reason.NOT_AN_IMAGE, "not a JPEG, PNG or WebP image");
-            }
-            ImageReader reader = readers.next();
+        ImageFormat format = ImageFormat.sniff(bytes);
+        JpegStructure jpeg = format == ImageFormat.JPEG ? JpegStructure.of(bytes) : null;
+        if (jpeg != null && jpeg.scans() > limits.maxJpegScans()) {
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED,
+                    "JPEG has " + jpeg.scans() + " scans; the limit is " + limits.maxJpegScans()
+                            + " (orchard.images.max-jpeg-scans)");
+        }
+        try (ImageInputStream stream = new ByteArrayImageInputStream(bytes)) {
+            ImageReader reader = reader(format);
             try {
                 reader.setInput(stream, true, true);
-                return decodeWithin(reader, targetWidth, targetHeight);
+                DecodePlan plan = plan(reader, format, bytes, jpeg, input, orientation >= 5);
+                try (DecodeBudget.Reservation reserved =
+                        budget.reserve(plan.reservedBytes(), "a " + plan.description())) {
+                    return finish.apply(decodeWithin(reader, plan));
+                }
             } finally {
                 reader.dispose();
             }
-        } catch (ImageRejectedException e) {
+        } catch (ImageRejectedException | DecodeBusyException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw classify(e);
         }
     }
 
-    private BufferedImage decodeWithin(ImageReader reader, int targetWidth, int targetHeight) throws IOException {
-        String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+    private static ImageReader reader(ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new ImageRejectedException(Reason.UNSUPPORTED, "no " + format + " decoder is installed");
+        }
+        return readers.next();
+    }
+
+    private DecodePlan plan(
+            ImageReader reader, ImageFormat format, byte[] bytes, JpegStructure jpeg, ModelInput input, boolean rotated)
+            throws IOException {
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);
         if (width < 1 || height < 1) {
@@ -93,14 +131,29 @@ public final class ImageDecoder {
                     format + " header declares " + width + "x" + height + " = " + width * height
                             + " pixels; the limit is " + limits.maxPixels());
         }
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types == null || !types.hasNext()) {
+            throw new ImageRejectedException(Reason.UNSUPPORTED, format + " image has no decodable pixel type");
+        }
+        DecodePlan.Source source = DecodePlan.Source.of(format, width, height, bytes, jpeg);
+        return DecodePlan.of(source, types.next(), input.width(), input.height(), rotated, input);
+    }
+
+    private static BufferedImage decodeWithin(ImageReader reader, DecodePlan plan) throws IOException {
         ImageReadParam param = reader.getDefaultReadParam();
-        int step = (int) Math.max(1, Math.min(width / (2L * targetWidth), height / (2L * targetHeight)));
-        if (step > 1) {
-            param.setSourceSubsampling(step, step, 0, 0);
+        if (plan.stepX() > 1 || plan.stepY() > 1) {
+            param.setSourceSubsampling(plan.stepX(), plan.stepY(), 0, 0);
         }
         BufferedImage image = reader.read(0, param);
         if (image == null) {
-            throw new ImageRejectedException(Reason.CORRUPT, format + " image has no pixels");
+            throw new ImageRejectedException(Reason.CORRUPT, "image has no pixels");
+        }
+        if (image.getWidth() > plan.decodedWidth() || image.getHeight() > plan.decodedHeight()) {
+            // a decoder that ignored the plan: refuse rather than go on with memory nobody reserved
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED,
+                    "decoded " + image.getWidth() + "x" + image.getHeight() + " pixels where " + plan.decodedWidth()
+                            + "x" + plan.decodedHeight() + " were planned");
         }
         return image;
     }

@@ -10,11 +10,17 @@ public class ImageRejectedException extends RuntimeException {
     public enum Reason {
         /** More bytes than {@code orchard.images.max-bytes}. */
         TOO_LARGE,
-        /** Header claims more pixels than {@code orchard.images.max-pixels}; nothing was decoded. */
+        /**
+         * Header claims more pixels than {@code orchard.images.max-pixels}, or decoding it would need
+         * more memory than the whole decode budget; nothing was decoded.
+         */
         TOO_MANY_PIXELS,
-        /** Not a format any installed decoder recognises. */
+        /** Not JPEG, PNG or WebP, nor a format recognised by its signature. */
         NOT_AN_IMAGE,
-        /** A recognised format in a variant that cannot be decoded (colour model, compression). */
+        /**
+         * A format recognised but not decoded here (GIF, BMP, TIFF, ...), or a JPEG, PNG or WebP in
+         * a variant that cannot be decoded (colour model, compression, too many scans).
+         */
         UNSUPPORTED,
         /** Recognised but truncated or damaged. */
         CORRUPT

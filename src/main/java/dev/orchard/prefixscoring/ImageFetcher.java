@@ -1,5 +1,6 @@
 package dev.orchard.prefixscoring;
 
+import dev.orchard.model.DecodeBusyException;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
@@ -13,7 +14,8 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 /**
  * Reads and decodes one object. Never throws for a bad object: an image that cannot be used, a
  * deleted object or storage that keeps failing after {@code attempts} tries (with exponential
- * backoff) becomes an {@link Fetched.Unscorable} that ends as an errors row.
+ * backoff) becomes an {@link Fetched.Unscorable} that ends as an errors row. A decode refused only
+ * because the decode budget is busy is tried again the same way, and is never an errors row.
  */
 class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
 
@@ -68,11 +70,29 @@ class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
             return new Fetched.Decoded(
                     item.index(),
                     blob.get().ref(),
-                    decoder.decodePixels(blob.get().content(), input),
+                    decodeWhenBudgetAllows(blob.get().content()),
                     input);
         } catch (ImageRejectedException e) {
             return new Fetched.Unscorable(
                     item.index(), blob.get().ref(), e.reason().name(), e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes, trying again with backoff while the decode budget is held by others (HTTP requests,
+     * other partitions); still busy after {@code attempts} tries, the chunk fails and the job's
+     * restart takes it up again.
+     */
+    private byte[] decodeWhenBudgetAllows(byte[] content) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return decoder.decodePixels(content, input);
+            } catch (DecodeBusyException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                Thread.sleep(firstBackoffMillis << (attempt - 1));
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ class ClassifyController {
             @RequestPart("image") List<MultipartFile> images)
             throws Exception {
         try (LoadedModel.Lease model = models.lease(name, version)) {
+            properties.requests().check(images.size(), model.classifier().input());
             List<CompletableFuture<Prediction>> pending = new ArrayList<>();
             for (MultipartFile image : images) {
                 pending.add(classify(

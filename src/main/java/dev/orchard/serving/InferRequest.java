@@ -33,7 +33,8 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
             "FP16", "FP32", "FP64", "BF16", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64");
 
     /** @throws BadPredictException saying precisely what does not fit */
-    static InferRequest parse(JsonNode body, ModelInput input, ImageDecoder decoder) {
+    static InferRequest parse(
+            JsonNode body, ModelInput input, ImageDecoder decoder, ServingProperties.Requests limits) {
         if (body == null || !body.isObject()) {
             throw new BadPredictException("request body must be a JSON object with \"inputs\"");
         }
@@ -61,6 +62,7 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
         }
         String datatype = text(tensor, "datatype").toUpperCase(Locale.ROOT);
         long[] shape = shape(tensor.get("shape"));
+        limits.check(shape[0], input);
         JsonNode data = tensor.get("data");
         if (data == null || !data.isArray()) {
             throw new BadPredictException("input \"" + INPUT + "\": \"data\" must be a list");
@@ -157,7 +159,7 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
         long[] shape = new long[node.size()];
         for (int i = 0; i < shape.length; i++) {
             JsonNode size = node.get(i);
-            if (!size.isIntegralNumber() || size.asLong() < 1) {
+            if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 1) {
                 throw new BadPredictException(
                         "input \"" + INPUT + "\": \"shape\" sizes must be positive integers, got " + size);
             }

@@ -18,14 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Open Inference Protocol (KServe V2) REST API: server and model health, metadata, and JSON
@@ -43,8 +41,8 @@ class OpenInferenceController {
     private final ChampionReadiness readiness;
     private final ImageDecoder decoder;
     private final MicroBatcher batcher;
-    private final JsonMapper json;
-    private final long maxBody;
+    private final TensorBodyReader bodies;
+    private final ServingProperties.Requests limits;
     private final String serverVersion;
 
     OpenInferenceController(
@@ -54,16 +52,16 @@ class OpenInferenceController {
             ChampionReadiness readiness,
             ImageDecoder decoder,
             MicroBatcher batcher,
-            JsonMapper json,
-            Environment environment) {
+            TensorBodyReader bodies,
+            ServingProperties properties) {
         this.models = models;
         this.registry = registry;
         this.champions = champions;
         this.readiness = readiness;
         this.decoder = decoder;
         this.batcher = batcher;
-        this.json = json;
-        this.maxBody = TensorBodies.maxBody(environment);
+        this.bodies = bodies;
+        this.limits = properties.requests();
         this.serverVersion = Optional.ofNullable(
                         OpenInferenceController.class.getPackage().getImplementationVersion())
                 .orElse("dev");
@@ -144,10 +142,8 @@ class OpenInferenceController {
                     "the binary tensor data extension is not supported; send the tensors as JSON");
         }
         try (LoadedModel.Lease model = models.lease(name, version)) {
-            InferRequest parsed = InferRequest.parse(
-                    TensorBodies.read(request, maxBody, json),
-                    model.classifier().input(),
-                    decoder);
+            InferRequest parsed = bodies.parse(
+                    request, body -> InferRequest.parse(body, model.classifier().input(), decoder, limits));
             List<String> labels = model.classifier().labels();
             List<CompletableFuture<Prediction>> pending = new ArrayList<>();
             for (float[] row : parsed.rows()) {

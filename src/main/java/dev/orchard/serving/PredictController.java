@@ -15,8 +15,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * TensorFlow Serving REST compatible predict: {@code POST /v1/models/{name}[/versions/{v}]:predict}.
@@ -32,30 +30,30 @@ class PredictController {
     private final ModelLeases models;
     private final ImageDecoder decoder;
     private final MicroBatcher batcher;
-    private final JsonMapper json;
-    private final long maxBody;
+    private final TensorBodyReader bodies;
+    private final ServingProperties.Requests limits;
 
     PredictController(
             ModelLeases models,
             ImageDecoder decoder,
             MicroBatcher batcher,
-            JsonMapper json,
-            org.springframework.core.env.Environment environment) {
+            TensorBodyReader bodies,
+            ServingProperties properties) {
         this.models = models;
         this.decoder = decoder;
         this.batcher = batcher;
-        this.json = json;
-        this.maxBody = TensorBodies.maxBody(environment);
+        this.bodies = bodies;
+        this.limits = properties.requests();
     }
 
     @PostMapping({"/v1/models/{name}:predict", "/v1/models/{name}/versions/{version}:predict"})
     ResponseEntity<Map<String, Object>> predict(
             @PathVariable String name, @PathVariable(required = false) String version, HttpServletRequest request) {
         try {
-            JsonNode body = TensorBodies.read(request, maxBody, json);
             try (LoadedModel.Lease model = models.lease(name, version)) {
-                PredictRequest parsed =
-                        PredictRequest.parse(body, model.classifier().input(), decoder);
+                PredictRequest parsed = bodies.parse(
+                        request,
+                        body -> PredictRequest.parse(body, model.classifier().input(), decoder, limits));
                 List<CompletableFuture<Prediction>> pending = new ArrayList<>();
                 int all = model.classifier().labels().size();
                 for (float[] row : parsed.rows()) {

@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 record PredictRequest(List<float[]> rows, boolean columnar) {
 
     /** @throws BadPredictException naming the instance and what is wrong with it */
-    static PredictRequest parse(JsonNode body, ModelInput input, ImageDecoder decoder) {
+    static PredictRequest parse(
+            JsonNode body, ModelInput input, ImageDecoder decoder, ServingProperties.Requests limits) {
         if (body == null || !body.isObject()) {
             throw new BadPredictException("request body must be a JSON object with \"instances\" or \"inputs\"");
         }
@@ -47,6 +48,7 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
         if (instances.isEmpty()) {
             throw new BadPredictException("no instances to predict");
         }
+        limits.check(instances.size(), input);
         List<float[]> tensors = new ArrayList<>(instances.size());
         for (int i = 0; i < instances.size(); i++) {
             tensors.add(instance(i, unwrapNamed(instances.get(i)), input, decoder));
@@ -65,6 +67,10 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
     private static float[] instance(int index, JsonNode node, ModelInput input, ImageDecoder decoder) {
         String where = "instance " + index + ": ";
         if (node.isObject() && node.has("b64")) {
+            if (!node.get("b64").isString()) {
+                throw new BadPredictException(where + "\"b64\" must be a base64 string, got "
+                        + node.get("b64").getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
             byte[] bytes;
             try {
                 bytes = Base64.getDecoder().decode(node.get("b64").asString().replaceAll("\\s", ""));

@@ -1,5 +1,6 @@
 package dev.orchard.serving;
 
+import dev.orchard.model.DecodeBusyException;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
@@ -47,13 +48,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage()));
     }
 
+    @ExceptionHandler(DecodeBusyException.class)
+    ResponseEntity<ProblemDetail> decodeBusy(DecodeBusyException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage()));
+    }
+
     @ExceptionHandler(ImageRejectedException.class)
     ProblemDetail rejected(ImageRejectedException e) {
         HttpStatus status =
                 switch (e.reason()) {
                     case TOO_LARGE, TOO_MANY_PIXELS -> HttpStatus.PAYLOAD_TOO_LARGE;
-                    case NOT_AN_IMAGE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-                    case UNSUPPORTED, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    case NOT_AN_IMAGE, UNSUPPORTED -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+                    case CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
                 };
         ProblemDetail problem = problem(
                 status,
@@ -71,6 +79,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "conflict",
                 "Concurrent change",
                 "another writer changed it first (" + e.getMessage() + "); read the new state and retry");
+    }
+
+    @ExceptionHandler(BadPredictException.class)
+    ProblemDetail badPredict(BadPredictException e) {
+        return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
+    }
+
+    @ExceptionHandler(TensorBodies.BodyTooLargeException.class)
+    ProblemDetail tooLarge(TensorBodies.BodyTooLargeException e) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "request-too-large", "Request too large", e.getMessage());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

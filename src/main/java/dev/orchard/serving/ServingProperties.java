@@ -1,11 +1,13 @@
 package dev.orchard.serving;
 
+import dev.orchard.model.ModelInput;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -13,12 +15,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param topK how many ranked labels a classification returns
  * @param batching dynamic batching of concurrent requests (TF Serving style)
+ * @param requests what one prediction request may ask for
  */
 @Validated
 @ConfigurationProperties("orchard.serving")
 public record ServingProperties(
         @DefaultValue("3") @Min(1) @Max(100) int topK,
-        @DefaultValue Batching batching) {
+        @DefaultValue Batching batching,
+        @DefaultValue Requests requests) {
 
     /**
      * @param enabled coalesce concurrent requests for the same model version into one inference call
@@ -33,4 +37,40 @@ public record ServingProperties(
             @DefaultValue("2ms") @NotNull Duration maxWait,
             @DefaultValue("256") @Min(1) int queueCapacity,
             @DefaultValue("2") @Min(1) int threads) {}
+
+    /**
+     * Bounds of one prediction request on every route ({@code :classify}, {@code :predict}, V2
+     * {@code infer}), checked before any image is decoded.
+     *
+     * @param maxInstances most images or tensors in one request
+     * @param maxDecodedBytes most bytes the request's model inputs may take once decoded (instances
+     *     × height × width × channels × 4)
+     * @param maxJsonDepth deepest nesting of a JSON body (a {@code [N][H][W][C]} tensor in an
+     *     object needs 6)
+     * @param maxJsonNumberLength most characters of one number in a JSON body
+     */
+    public record Requests(
+            @DefaultValue("64") @Min(1) @Max(4096) int maxInstances,
+            @DefaultValue("32MB") @NotNull DataSize maxDecodedBytes,
+            @DefaultValue("16") @Min(8) @Max(1000) int maxJsonDepth,
+            @DefaultValue("64") @Min(16) @Max(1000) int maxJsonNumberLength) {
+
+        /**
+         * @throws BadPredictException if {@code instances} are more than {@code maxInstances}
+         * @throws TensorBodies.BodyTooLargeException if their decoded inputs would take more than
+         *     {@code maxDecodedBytes}
+         */
+        void check(long instances, ModelInput input) {
+            if (instances > maxInstances) {
+                throw new BadPredictException("the request has " + instances + " instances; the limit is "
+                        + maxInstances + " (orchard.serving.requests.max-instances)");
+            }
+            long bytes = instances * input.size() * Float.BYTES;
+            if (bytes > maxDecodedBytes.toBytes()) {
+                throw new TensorBodies.BodyTooLargeException(instances + " instances of " + input.size()
+                        + " values take " + bytes + " bytes decoded; the limit is " + maxDecodedBytes.toBytes()
+                        + " (orchard.serving.requests.max-decoded-bytes)");
+            }
+        }
+    }
 }

@@ -1,10 +1,10 @@
 package dev.orchard.serving;
 
+import dev.orchard.model.DecodeBusyException;
+import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.Prediction;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
-import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +18,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** What the tensor protocols (TF Serving {@code :predict}, KServe V2 {@code infer}) share. */
 final class TensorBodies {
@@ -31,26 +29,6 @@ final class TensorBodies {
         return environment
                 .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
                 .toBytes();
-    }
-
-    /**
-     * Reads a JSON body of at most {@code maxBody} bytes.
-     *
-     * @throws BodyTooLargeException if it is larger
-     * @throws BadPredictException if it is not JSON
-     */
-    static JsonNode read(HttpServletRequest request, long maxBody, JsonMapper json) {
-        try {
-            byte[] bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            if (bytes.length > maxBody) {
-                throw new BodyTooLargeException("request body is larger than " + maxBody + " bytes");
-            }
-            return json.readTree(bytes);
-        } catch (JacksonException e) {
-            throw new BadPredictException("request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadPredictException("cannot read the request body: " + e.getMessage());
-        }
     }
 
     /** The model's probability for every label, in label order. */
@@ -82,12 +60,20 @@ final class TensorBodies {
 
     /**
      * The tensor protocols' error answer for a failed request, {@code {"error": "..."}}: 400 for a
-     * request that does not fit, 413 too large, 404 unknown model or version, 503 with {@code
-     * Retry-After} when overloaded or the model cannot be loaded, 500 (logged) for anything else.
+     * request that does not fit (a wrong type or value anywhere in the body included), 413 too
+     * large, 404 unknown model or version, 503 with {@code Retry-After} when overloaded, the decode
+     * budget is busy or the model cannot be loaded, 500 (logged) for anything else.
      */
     static ResponseEntity<Map<String, Object>> failure(RuntimeException e, String route, Logger log) {
-        if (e instanceof BadPredictException || e instanceof IllegalArgumentException) {
+        if (e instanceof BadPredictException
+                || e instanceof IllegalArgumentException
+                || e instanceof JacksonException) {
             return error(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        if (e instanceof ImageRejectedException rejected) {
+            boolean tooLarge = rejected.reason() == ImageRejectedException.Reason.TOO_LARGE
+                    || rejected.reason() == ImageRejectedException.Reason.TOO_MANY_PIXELS;
+            return error(tooLarge ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, e.getMessage());
         }
         if (e instanceof BodyTooLargeException) {
             return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
@@ -95,7 +81,9 @@ final class TensorBodies {
         if (e instanceof ModelNotFoundException) {
             return error(HttpStatus.NOT_FOUND, e.getMessage());
         }
-        if (e instanceof OverloadedException || e instanceof ModelUnavailableException) {
+        if (e instanceof OverloadedException
+                || e instanceof ModelUnavailableException
+                || e instanceof DecodeBusyException) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, "1")
                     .body(Map.of("error", String.valueOf(e.getMessage())));

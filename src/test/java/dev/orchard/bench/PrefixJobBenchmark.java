@@ -149,7 +149,7 @@ public final class PrefixJobBenchmark {
         BenchModels.registerChampion(registry, "bench", export, input);
 
         List<StoredObject> listed = store.list("local", "batches/bench/");
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(20), 50_000_000));
+        ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(20), 50_000_000));
         Path noSpecs = Files.createDirectories(dir.resolve("jobs"));
         Map<String, String> settings = Map.of(
                 "orchard.storage.local.root",

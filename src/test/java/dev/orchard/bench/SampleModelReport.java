@@ -38,7 +38,7 @@ public final class SampleModelReport {
                 new ModelRegistry(store, "local", JsonMapper.builder().build(), Clock.systemUTC(), "report");
         ModelTraining training = new ModelTraining(
                 store,
-                new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 1_000_000)),
+                new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000)),
                 registry,
                 List.of(new TribuoCartTrainer(), new TensorFlowCnnTrainer()));
         SampleDataset.copyTo(store, "local", "training/", Integer.MAX_VALUE);

@@ -93,7 +93,7 @@ public final class TrainersBenchmark {
 
     /** The bundled PNGs, decoded as uploads are, split by Orchard's name hash. */
     static Data sample() throws IOException {
-        ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 1_000_000));
+        ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000));
         ModelInput input = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
         List<Path> images = SampleDataset.images();
         List<String> labels = images.stream()

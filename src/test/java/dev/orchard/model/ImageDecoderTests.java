@@ -15,7 +15,9 @@ class ImageDecoderTests {
     static final ModelInput GRAY_28 = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
     static final ModelInput RGB_8 = new ModelInput(8, 8, 3, ModelInput.Scaling.SYMMETRIC);
 
-    ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofKilobytes(512), 4_000_000));
+    static final java.time.Duration SHORT = java.time.Duration.ofMillis(100);
+
+    ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofKilobytes(512), 4_000_000));
 
     @Test
     void decodesPngJpegAndWebpIntoTheDeclaredTensor() {
@@ -143,7 +145,7 @@ class ImageDecoderTests {
         byte[] jpeg = TestImages.jpegWithOrientation(60, 20, 6);
 
         // when
-        BufferedImage stored = decoder.read(jpeg, 60, 20);
+        BufferedImage stored = decoder.read(jpeg, new ModelInput(20, 60, 3, null));
         BufferedImage upright = ImageDecoder.orient(stored, ExifOrientation.of(jpeg));
 
         // then
@@ -157,8 +159,104 @@ class ImageDecoderTests {
     @Test
     void subsamplesLargeImagesTowardTheModelSize() {
         byte[] large = TestImages.encoded("png", 1200, 900, BufferedImage.TYPE_INT_RGB);
-        BufferedImage decoded = decoder.read(large, 28, 28);
+        BufferedImage decoded = decoder.read(large, GRAY_28);
         assertThat(decoded.getWidth()).isLessThan(200).isGreaterThanOrEqualTo(56);
+    }
+
+    @Test
+    void decodesAThinSixteenBitImageSubsampledAlongEachAxis() {
+        // given: 200,000 x 1 16-bit RGBA, 1.6 MB a row decoded
+        byte[] thin = TestImages.png16BitRgba(200_000, 1, 0);
+
+        // when
+        BufferedImage decoded = decoder.read(thin, GRAY_28);
+
+        // then: columns subsampled toward the model's width although there is only one row
+        assertThat(decoded.getWidth()).isBetween(56, 60);
+        assertThat(decoded.getHeight()).isEqualTo(1);
+        assertThat(decoder.decode(thin, GRAY_28)).hasSize(28 * 28);
+        assertThat(decoder.budget().reserved()).isZero();
+    }
+
+    @Test
+    void refusesAThinSixteenBitImageWhoseDecodeCouldNeverFitTheBudget() {
+        // given: 10,000,000 x 1 16-bit RGBA: within the pixel limit, 80 MB a row for the PNG decoder
+        ImageDecoder bounded = new ImageDecoder(
+                ImageLimits.of(DataSize.ofMegabytes(2), 50_000_000), new DecodeBudget(64L << 20, SHORT));
+        byte[] thin = TestImages.png16BitRgba(10_000_000, 1, 0);
+        long heapBefore = usedHeap();
+
+        // when / then
+        assertThatThrownBy(() -> bounded.decode(thin, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+                    assertThat(e.getMessage())
+                            .contains("10000000x1 PNG (8 bytes per decoded pixel)")
+                            .contains("decode budget");
+                });
+        assertThat(usedHeap() - heapBefore).isLessThan(32L * 1024 * 1024);
+        assertThat(bounded.budget().reserved()).isZero();
+    }
+
+    @Test
+    void aDecodeThatDoesNotFitNowWaitsThenIsBusyAndSucceedsOnceTheBudgetIsFree() {
+        // given: a budget almost entirely held by another decode
+        DecodeBudget budget = new DecodeBudget(8L << 20, SHORT);
+        ImageDecoder bounded = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 4_000_000), budget);
+        byte[] png = TestImages.encoded("png", 64, 48, BufferedImage.TYPE_INT_RGB);
+        DecodeBudget.Reservation other = budget.reserve((8L << 20) - 1024, "another image");
+
+        // when / then
+        assertThatThrownBy(() -> bounded.decode(png, GRAY_28))
+                .isInstanceOf(DecodeBusyException.class)
+                .hasMessageContaining("retry shortly");
+        other.close();
+        assertThat(bounded.decode(png, GRAY_28)).hasSize(28 * 28);
+        assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void decodesOnlyJpegPngAndWebp() {
+        for (String format : new String[] {"gif", "bmp", "tiff"}) {
+            byte[] image = TestImages.encoded(format, 16, 16, BufferedImage.TYPE_INT_RGB);
+            assertThatThrownBy(() -> decoder.decode(image, GRAY_28))
+                    .as(format)
+                    .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED);
+                        assertThat(e.getMessage()).contains("send JPEG, PNG or WebP");
+                    });
+        }
+        byte[] wbmp = TestImages.encoded("wbmp", 16, 16, BufferedImage.TYPE_BYTE_BINARY);
+        assertThatThrownBy(() -> decoder.decode(wbmp, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.NOT_AN_IMAGE));
+    }
+
+    @Test
+    void decodesProgressiveJpegsAndRefusesAbsurdScanCounts() {
+        byte[] progressive = TestImages.progressiveJpeg(64, 48);
+        assertThat(JpegStructure.of(progressive).progressive()).isTrue();
+        assertThat(JpegStructure.of(progressive).scans()).isBetween(2, 20);
+        assertThat(JpegStructure.of(TestImages.encoded("jpg", 8, 8, BufferedImage.TYPE_INT_RGB)))
+                .isEqualTo(new JpegStructure(false, 3, 1));
+        assertThat(decoder.decode(progressive, GRAY_28)).hasSize(28 * 28);
+
+        byte[] manyScans = TestImages.withExtraScans(progressive, 5_000);
+        assertThatThrownBy(() -> decoder.decode(manyScans, GRAY_28))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED);
+                    assertThat(e.getMessage()).contains("scans; the limit is 100");
+                });
+    }
+
+    @Test
+    void imageDataBeyondWhatTheHeaderDeclaresIsNeverInflated() {
+        // given: a 64 x 64 PNG whose image data inflates to 64 MB more than its rows need
+        byte[] bomb = TestImages.png16BitRgba(64, 64, 64 << 20);
+        assertThat(bomb.length).isLessThan(256 * 1024);
+
+        // when / then: decoded from its rows alone
+        assertThat(decoder.decode(bomb, GRAY_28)).hasSize(28 * 28);
     }
 
     private static long usedHeap() {

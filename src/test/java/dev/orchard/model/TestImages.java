@@ -8,7 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Real encoded images, and hostile ones, made in memory for tests. */
 public final class TestImages {
@@ -17,13 +23,7 @@ public final class TestImages {
 
     /** A {@code width × height} image with a white rectangle on black, encoded as {@code format}. */
     public static byte[] encoded(String format, int width, int height, int type) {
-        BufferedImage image = new BufferedImage(width, height, type);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.BLACK);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.WHITE);
-        g.fillRect(width / 4, height / 4, width / 2, height / 4);
-        g.dispose();
+        BufferedImage image = picture(width, height, type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -33,6 +33,17 @@ public final class TestImages {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static BufferedImage picture(int width, int height, int type) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.fillRect(width / 4, height / 4, width / 2, height / 4);
+        g.dispose();
+        return image;
     }
 
     /**
@@ -54,6 +65,79 @@ public final class TestImages {
         chunk(out, "IDAT", new byte[0]);
         chunk(out, "IEND", new byte[0]);
         return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    /**
+     * A valid, fully decodable PNG of {@code width × height} black pixels at 16 bits per sample
+     * with alpha (8 bytes a pixel), its rows compressed with {@code extraZeros} more zero bytes
+     * after them in the image data than the image needs. A thin one (millions × 1) is a few hundred
+     * KB whose rows each take megabytes to decode.
+     */
+    public static byte[] png16BitRgba(int width, int height, int extraZeros) {
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
+            byte[] row = new byte[1 + width * 8]; // filter byte 0, then zeros
+            for (int y = 0; y < height; y++) {
+                z.write(row);
+            }
+            byte[] zeros = new byte[1 << 16];
+            for (long left = extraZeros; left > 0; left -= zeros.length) {
+                z.write(zeros, 0, (int) Math.min(zeros.length, left));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deflater.end();
+        }
+        byte[] data = idat.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(8 + 25 + 12 + data.length + 12);
+        out.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 16)
+                .put((byte) 6)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", data);
+        chunk(out, "IEND", new byte[0]);
+        return out.array();
+    }
+
+    /** A progressive JPEG (the JDK writer's default scan script). */
+    public static byte[] progressiveJpeg(int width, int height) {
+        BufferedImage image = picture(width, height, BufferedImage.TYPE_INT_RGB);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * {@code jpeg} with {@code scans} more (tiny, empty) scans before its end: a few bytes each,
+     * another pass over the whole image each for a decoder that accepts them.
+     */
+    public static byte[] withExtraScans(byte[] jpeg, int scans) {
+        byte[] scan = {(byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0, 0};
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + scans * scan.length);
+        out.put(jpeg, 0, jpeg.length - 2);
+        for (int i = 0; i < scans; i++) {
+            out.put(scan);
+        }
+        out.put(jpeg, jpeg.length - 2, 2); // EOI
+        return out.array();
     }
 
     /** A JPEG with an EXIF APP1 segment carrying {@code orientation}. */

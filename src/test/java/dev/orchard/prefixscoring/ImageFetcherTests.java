@@ -1,7 +1,10 @@
 package dev.orchard.prefixscoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orchard.model.DecodeBudget;
+import dev.orchard.model.DecodeBusyException;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageLimits;
 import dev.orchard.model.ModelInput;
@@ -17,8 +20,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +39,7 @@ class ImageFetcherTests {
 
     LocalBlobStore local;
     ObjectRef image;
-    final ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 1_000_000));
+    final ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000));
     final ModelInput input = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
 
     @BeforeEach
@@ -89,6 +95,23 @@ class ImageFetcherTests {
     }
 
     /** Fails the first {@code failures} reads with a storage error, then reads through. */
+    @Test
+    void aDecodeRefusedOnlyBecauseTheBudgetIsBusyIsTriedAgainAndNeverAnErrorsRow() throws Exception {
+        // given: the whole decode budget held by another decode, given back a little later
+        DecodeBudget budget = new DecodeBudget(4L << 20, Duration.ofMillis(20));
+        ImageDecoder bounded = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000), budget);
+        DecodeBudget.Reservation held = budget.reserve(4L << 20, "another image");
+
+        // when: one try only, it is busy and says so instead of writing an errors row
+        assertThatThrownBy(() -> new ImageFetcher(local, bounded, input, 1, 1).process(new ListedObject(1, image)))
+                .isInstanceOf(DecodeBusyException.class);
+        CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS).execute(held::close);
+        Fetched fetched = new ImageFetcher(local, bounded, input, 6, 40).process(new ListedObject(1, image));
+
+        // then
+        assertThat(fetched).isInstanceOf(Fetched.Decoded.class);
+    }
+
     static final class FlakyStore implements BlobStore {
         private final BlobStore delegate;
         private final int failures;

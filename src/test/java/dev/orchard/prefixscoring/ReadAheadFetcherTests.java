@@ -37,7 +37,7 @@ class ReadAheadFetcherTests {
     Path root;
 
     final JsonMapper json = JsonMapper.builder().build();
-    final ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 1_000_000));
+    final ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000));
     final ModelInput input = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
     final JobOutput output = JobOutput.of("data", "score", "r1");
     LocalBlobStore store;

@@ -190,7 +190,7 @@ class OpenInferenceIntegrationTests extends EmbeddedWorkerSupport {
                         path,
                         "{\"inputs\":[{\"name\":\"image\",\"shape\":[99999999999],\"datatype\":\"BYTES\",\"data\":[]}]}"),
                 400,
-                "too large");
+                "the limit is 64");
         assertError(
                 infer(
                         "/v2/models/nope/infer",

@@ -35,7 +35,7 @@ class ModelTrainingTests {
     LocalBlobStore store;
     ModelRegistry registry;
     ModelTraining training;
-    ImageDecoder decoder = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 1_000_000));
+    ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(1), 1_000_000));
 
     @BeforeEach
     void setUp() {
