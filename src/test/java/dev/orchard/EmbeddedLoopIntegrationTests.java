@@ -74,6 +74,7 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         Files.writeString(UPLOADS.resolve("letter.png"), "Dear Orchard, this is not an image.");
         Files.write(UPLOADS.resolve("bomb.png"), TestImages.pngHeaderClaiming(50_000, 50_000));
         Files.write(UPLOADS.resolve("huge.jpg"), new byte[300 * 1024]);
+        Files.write(UPLOADS.resolve("disguised.png"), TestImages.encoded("gif", 16, 16, BufferedImage.TYPE_INT_RGB));
         Files.write(UPLOADS.resolve("after.jpg"), jpeg);
 
         // then
@@ -84,7 +85,12 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         JsonNode bomb = awaitResult("bomb.png.error.json");
         assertThat(bomb.path("reason").asString()).isEqualTo("TOO_MANY_PIXELS");
         assertThat(bomb.path("error").asString()).contains("50000x50000");
-        assertThat(awaitResult("huge.jpg.error.json").path("reason").asString()).isEqualTo("TOO_LARGE");
+        JsonNode huge = awaitResult("huge.jpg.error.json");
+        assertThat(huge.path("reason").asString()).isEqualTo("TOO_LARGE");
+        assertThat(huge.path("error").asString()).contains("is 307200 bytes; the limit is 204800");
+        JsonNode disguised = awaitResult("disguised.png.error.json");
+        assertThat(disguised.path("reason").asString()).isEqualTo("UNSUPPORTED");
+        assertThat(disguised.path("error").asString()).contains("GIF images are not supported");
         assertThat(awaitResult("after.jpg.json").path("label").asString()).isNotBlank();
         assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
     }

@@ -50,6 +50,11 @@ public final class ImageDecoder {
         this.budget = budget;
     }
 
+    /** The largest encoded image accepted: read no more bytes than this for one image. */
+    public long maxBytes() {
+        return limits.maxBytes().toBytes();
+    }
+
     /** The budget every decode of this decoder reserves from. */
     public DecodeBudget budget() {
         return budget;

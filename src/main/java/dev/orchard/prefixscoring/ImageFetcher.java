@@ -6,6 +6,7 @@ import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ObjectTooLargeException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,11 @@ class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
         RuntimeException failure = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                blob = store.get(item.ref().bucket(), item.ref().name());
+                blob = store.get(item.ref().bucket(), item.ref().name(), decoder.maxBytes());
                 failure = null;
                 break;
+            } catch (ObjectTooLargeException e) {
+                return new Fetched.Unscorable(item.index(), item.ref(), "TOO_LARGE", e.getMessage());
             } catch (IllegalArgumentException e) {
                 return new Fetched.Unscorable(item.index(), item.ref(), "READ_FAILURE", e.getMessage());
             } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ObjectTooLargeException;
 import dev.orchard.training.Evaluation;
 import dev.orchard.training.LabelledObject;
 import dev.orchard.training.ModelTraining;
@@ -43,7 +44,12 @@ final class RetrainGate {
         List<byte[]> images = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
         for (LabelledObject object : candidate.holdout()) {
-            Optional<Blob> blob = store.get(object.ref());
+            Optional<Blob> blob;
+            try {
+                blob = store.get(object.ref(), decoder.maxBytes());
+            } catch (ObjectTooLargeException e) {
+                continue; // left out for both models, as an image neither can decode
+            }
             if (blob.isPresent()) {
                 images.add(blob.get().content());
                 targets.add(labels.indexOf(object.label()));

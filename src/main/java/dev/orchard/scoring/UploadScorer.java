@@ -12,6 +12,7 @@ import dev.orchard.registry.LoadedModel;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
+import dev.orchard.storage.ObjectTooLargeException;
 import dev.orchard.storage.StoredObject;
 import dev.orchard.system.TraceIds;
 import java.time.Clock;
@@ -110,7 +111,15 @@ public final class UploadScorer {
                 window.report(object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
                 return Optional.empty();
             }
-            Optional<Blob> blob = store.get(object);
+            Optional<Blob> blob;
+            try {
+                blob = store.get(object, decoder.maxBytes());
+            } catch (ObjectTooLargeException e) {
+                writeError(spec, object, "TOO_LARGE", e.getMessage(), window.traceOf(object));
+                log.warn("{} not scored: {} (TOO_LARGE)", object, e.getMessage());
+                done(window, object);
+                return Optional.empty();
+            }
             if (blob.isEmpty()) {
                 skipMissing(spec, object, window.traceOf(object));
                 done(window, object);

@@ -20,8 +20,21 @@ import java.util.Optional;
  */
 public interface BlobStore {
 
-    /** Reads the live generation, or empty if the object does not exist. */
-    Optional<Blob> get(String bucket, String name);
+    /** The most bytes any read returns: the largest array the JVM can allocate. */
+    long MAX_CONTENT = Integer.MAX_VALUE - 8;
+
+    /**
+     * Reads the live generation, or empty if the object does not exist.
+     *
+     * @throws ObjectTooLargeException if it holds more than {@code maxBytes}: from its metadata
+     *     before any content is read, or when a streaming read passes the limit
+     */
+    Optional<Blob> get(String bucket, String name, long maxBytes);
+
+    /** Reads the live generation (at most {@link #MAX_CONTENT} bytes), or empty if it does not exist. */
+    default Optional<Blob> get(String bucket, String name) {
+        return get(bucket, name, MAX_CONTENT);
+    }
 
     /** Describes the live generation without reading it, or empty if it does not exist. */
     Optional<StoredObject> stat(String bucket, String name);
@@ -37,6 +50,15 @@ public interface BlobStore {
 
     /** Reads {@code ref} only if its generation is still live. */
     default Optional<Blob> get(ObjectRef ref) {
-        return get(ref.bucket(), ref.name()).filter(blob -> blob.ref().generation() == ref.generation());
+        return get(ref, MAX_CONTENT);
+    }
+
+    /**
+     * Reads {@code ref} only if its generation is still live and holds at most {@code maxBytes}.
+     *
+     * @throws ObjectTooLargeException as {@link #get(String, String, long)}
+     */
+    default Optional<Blob> get(ObjectRef ref, long maxBytes) {
+        return get(ref.bucket(), ref.name(), maxBytes).filter(blob -> blob.ref().generation() == ref.generation());
     }
 }

@@ -33,16 +33,21 @@ public final class GcsBlobStore implements BlobStore {
     }
 
     @Override
-    public Optional<Blob> get(String bucket, String name) {
+    public Optional<Blob> get(String bucket, String name, long maxBytes) {
         ObjectNames.requireValid(name);
+        long limit = Math.min(maxBytes, MAX_CONTENT);
         for (int attempt = 0; attempt < 5; attempt++) {
             Optional<StoredObject> live = stat(bucket, name);
             if (live.isEmpty()) {
                 return Optional.empty();
             }
+            if (live.get().size() > limit) {
+                throw new ObjectTooLargeException(
+                        bucket, name, Long.toString(live.get().size()), limit);
+            }
             long generation = live.get().ref().generation();
             try {
-                byte[] content = storage.readAllBytes(BlobId.of(bucket, name, generation));
+                byte[] content = read(BlobId.of(bucket, name, generation), limit);
                 return Optional.of(new Blob(live.get().ref(), content));
             } catch (com.google.cloud.storage.StorageException e) {
                 if (e.getCode() != NOT_FOUND) {
@@ -52,6 +57,19 @@ public final class GcsBlobStore implements BlobStore {
             }
         }
         throw new StorageException("gs://" + bucket + "/" + name + " kept changing while being read", null);
+    }
+
+    /**
+     * Reads one generation, whose stored bytes never change once written, so the size its metadata
+     * gave is the most this returns; raw, so an object stored with {@code Content-Encoding: gzip}
+     * is not inflated on the way (a few KB stored could otherwise be gigabytes read).
+     */
+    private byte[] read(BlobId id, long limit) {
+        byte[] content = storage.readAllBytes(id, Storage.BlobSourceOption.shouldReturnRawInputStream(true));
+        if (content.length > limit) {
+            throw new ObjectTooLargeException(id.getBucket(), id.getName(), Integer.toString(content.length), limit);
+        }
+        return content;
     }
 
     @Override

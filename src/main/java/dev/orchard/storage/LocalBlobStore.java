@@ -1,6 +1,7 @@
 package dev.orchard.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -71,12 +72,23 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public Optional<Blob> get(String bucket, String name) {
+    public Optional<Blob> get(String bucket, String name, long maxBytes) {
         Path path = pathOf(bucket, name);
+        long limit = Math.min(maxBytes, MAX_CONTENT);
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 long before = generationOf(path);
-                byte[] content = Files.readAllBytes(path);
+                long size = Files.size(path);
+                if (size > limit) {
+                    throw new ObjectTooLargeException(bucket, name, Long.toString(size), limit);
+                }
+                byte[] content;
+                try (InputStream in = Files.newInputStream(path)) {
+                    content = in.readNBytes((int) limit + 1);
+                }
+                if (content.length > limit) {
+                    throw new ObjectTooLargeException(bucket, name, "more than " + limit, limit);
+                }
                 if (generationOf(path) == before) {
                     return Optional.of(new Blob(new ObjectRef(bucket, name, before), content));
                 }

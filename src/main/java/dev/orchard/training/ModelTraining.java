@@ -10,6 +10,7 @@ import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ObjectTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -206,7 +207,14 @@ public final class ModelTraining {
         List<Integer> holdY = new ArrayList<>();
         int skipped = 0;
         for (LabelledObject object : snapshot.objects()) {
-            Blob blob = store.get(object.ref()).orElse(null);
+            Blob blob;
+            try {
+                blob = store.get(object.ref(), decoder.maxBytes()).orElse(null);
+            } catch (ObjectTooLargeException e) {
+                skipped++;
+                log.warn("training image skipped: {}", e.getMessage());
+                continue;
+            }
             if (blob == null) {
                 skipped++;
                 log.warn("training image {} changed or vanished during training; skipped", object.ref());

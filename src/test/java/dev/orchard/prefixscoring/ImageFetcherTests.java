@@ -112,6 +112,21 @@ class ImageFetcherTests {
         assertThat(fetched).isInstanceOf(Fetched.Decoded.class);
     }
 
+    @Test
+    void anObjectLargerThanAnImageMayBeIsAnErrorsRowWithoutBeingRead() throws Exception {
+        // given: 3 MB under the prefix, the image limit is 1 MB
+        ObjectRef huge = local.put("data", "batch/huge.png", new byte[3 << 20], WritePrecondition.none());
+
+        // when
+        Fetched fetched = new ImageFetcher(local, decoder, input, 4, 1).process(new ListedObject(2, huge));
+
+        // then
+        assertThat(fetched).isInstanceOfSatisfying(Fetched.Unscorable.class, unscorable -> {
+            assertThat(unscorable.reason()).isEqualTo("TOO_LARGE");
+            assertThat(unscorable.error()).contains("is 3145728 bytes; the limit is 1048576");
+        });
+    }
+
     static final class FlakyStore implements BlobStore {
         private final BlobStore delegate;
         private final int failures;
@@ -123,11 +138,11 @@ class ImageFetcherTests {
         }
 
         @Override
-        public Optional<Blob> get(String bucket, String name) {
+        public Optional<Blob> get(String bucket, String name, long maxBytes) {
             if (calls.incrementAndGet() <= failures) {
                 throw new StorageException("storage is down", new IOException("connection reset"));
             }
-            return delegate.get(bucket, name);
+            return delegate.get(bucket, name, maxBytes);
         }
 
         @Override

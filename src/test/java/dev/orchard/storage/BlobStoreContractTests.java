@@ -41,6 +41,22 @@ abstract class BlobStoreContractTests {
     }
 
     @Test
+    void boundedReadsRefuseLargerObjectsBeforeReadingThem() {
+        // given
+        store().put(BUCKET, "big.bin", new byte[100_000], WritePrecondition.none());
+
+        // then: within the limit it is read; beyond it, refused with the size
+        assertThat(store().get(BUCKET, "big.bin", 100_000).orElseThrow().content())
+                .hasSize(100_000);
+        assertThatThrownBy(() -> store().get(BUCKET, "big.bin", 99_999))
+                .isInstanceOf(ObjectTooLargeException.class)
+                .hasMessageContaining("is 100000 bytes; the limit is 99999");
+        ObjectRef ref = store().stat(BUCKET, "big.bin").orElseThrow().ref();
+        assertThatThrownBy(() -> store().get(ref, 10)).isInstanceOf(ObjectTooLargeException.class);
+        assertThat(store().get(BUCKET, "missing.bin", 10)).isEmpty();
+    }
+
+    @Test
     void missingObjectsAreEmpty() {
         assertThat(store().get(BUCKET, "nope.txt")).isEmpty();
         assertThat(store().stat(BUCKET, "nope.txt")).isEmpty();
