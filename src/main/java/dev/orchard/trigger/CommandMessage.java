@@ -16,17 +16,26 @@ import tools.jackson.databind.json.JsonMapper;
  * {"job":"rollback","model":"fruit","reason":"..."}
  * </pre>
  *
- * Unknown fields are refused (a typo must not silently change a command's meaning).
+ * Unknown fields are refused (a typo must not silently change a command's meaning). Bounded: a
+ * command is at most {@value #MAX_BYTES} bytes, every string field has a length limit and every
+ * number a range, so no field can carry more into logs, audit records or job parameters than a
+ * person would write.
  */
 public final class CommandMessage {
 
     private static final Set<String> FIELDS =
             Set.of("job", "input", "model", "version", "reason", "by", "id", "partitions", "force");
 
+    /** The largest command accepted, in bytes. */
+    public static final int MAX_BYTES = 64 * 1024;
+
     private CommandMessage() {}
 
     /** @throws MalformedMessageException naming what is wrong */
     public static JobRequest parse(byte[] data, JsonMapper json) {
+        if (data.length > MAX_BYTES) {
+            throw new MalformedMessageException("command is " + data.length + " bytes; the limit is " + MAX_BYTES);
+        }
         JsonNode root;
         try {
             root = json.readTree(data);
@@ -41,9 +50,9 @@ public final class CommandMessage {
                 throw new MalformedMessageException("unknown field '" + field + "'; known: " + FIELDS);
             }
         }
-        String job = text(root, "job");
-        String by = root.hasNonNull("by") ? root.get("by").asString() : "pubsub";
-        String reason = root.hasNonNull("reason") ? root.get("reason").asString() : "command";
+        String job = text(root, "job", 32);
+        String by = optionalText(root, "by", 256, "pubsub");
+        String reason = optionalText(root, "reason", 1024, "command");
         return switch (job) {
             case "score" -> scorePrefix(root);
             case "retrain" -> new JobRequest.Retrain(model(root), force(root));
@@ -56,7 +65,7 @@ public final class CommandMessage {
     }
 
     private static JobRequest scorePrefix(JsonNode root) {
-        String input = text(root, "input");
+        String input = text(root, "input", 2048);
         if (!input.startsWith("gs://") || input.length() <= 5) {
             throw new MalformedMessageException("input must be gs://bucket/prefix/, got '" + input + "'");
         }
@@ -64,13 +73,16 @@ public final class CommandMessage {
         int slash = path.indexOf('/');
         String bucket = slash < 0 ? path : path.substring(0, slash);
         String prefix = slash < 0 ? "" : path.substring(slash + 1);
-        String model = text(root, "model");
+        if (!GcsNotification.isBucketName(bucket)) {
+            throw new MalformedMessageException("input names no valid bucket: '" + input + "'");
+        }
+        String model = text(root, "model", 256);
         ModelNames.requireValid(model.contains("@") ? model.substring(0, model.indexOf('@')) : model);
-        String id = root.hasNonNull("id") ? root.get("id").asString() : null;
+        String id = optionalText(root, "id", 100, null);
         Integer partitions = null;
         if (root.hasNonNull("partitions")) {
             JsonNode value = root.get("partitions");
-            if (!value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > 10_000) {
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1 || value.asInt() > 10_000) {
                 throw new MalformedMessageException("partitions must be a whole number from 1 to 10000, got " + value);
             }
             partitions = value.asInt();
@@ -90,7 +102,7 @@ public final class CommandMessage {
     }
 
     private static String model(JsonNode root) {
-        String model = text(root, "model");
+        String model = text(root, "model", 256);
         if (!ModelNames.isValid(model)) {
             throw new MalformedMessageException("model must be a model name, got '" + model + "'");
         }
@@ -105,11 +117,30 @@ public final class CommandMessage {
         return version.asInt();
     }
 
-    private static String text(JsonNode root, String field) {
+    private static String text(JsonNode root, String field, int maxLength) {
         JsonNode value = root.get(field);
         if (value == null || !value.isString() || value.asString().isBlank()) {
             throw new MalformedMessageException("field '" + field + "' is required and must be a string");
         }
-        return value.asString();
+        return bounded(field, value.asString(), maxLength);
+    }
+
+    private static String optionalText(JsonNode root, String field, int maxLength, String absent) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isString() || value.asString().isBlank()) {
+            throw new MalformedMessageException("field '" + field + "' must be a non-empty string");
+        }
+        return bounded(field, value.asString(), maxLength);
+    }
+
+    private static String bounded(String field, String value, int maxLength) {
+        if (value.length() > maxLength) {
+            throw new MalformedMessageException(
+                    "field '" + field + "' is " + value.length() + " characters; the limit is " + maxLength);
+        }
+        return value;
     }
 }

@@ -15,6 +15,9 @@ public final class GcsNotification {
 
     public static final String FINALIZE = "OBJECT_FINALIZE";
 
+    private static final java.util.regex.Pattern BUCKET =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]*[a-z0-9]");
+
     private GcsNotification() {}
 
     /**
@@ -28,13 +31,16 @@ public final class GcsNotification {
             return Optional.empty();
         }
         String bucket = require(attributes, "bucketId");
+        if (!isBucketName(bucket)) {
+            throw new MalformedMessageException("bucketId is not a bucket name: '" + abbreviated(bucket) + "'");
+        }
         String object = require(attributes, "objectId");
         String generation = require(attributes, "objectGeneration");
         long parsed;
         try {
             parsed = Long.parseLong(generation);
         } catch (NumberFormatException e) {
-            throw new MalformedMessageException("objectGeneration is not a number: '" + generation + "'");
+            throw new MalformedMessageException("objectGeneration is not a number: '" + abbreviated(generation) + "'");
         }
         if (parsed <= 0) {
             throw new MalformedMessageException("objectGeneration must be positive, got " + parsed);
@@ -45,6 +51,17 @@ public final class GcsNotification {
             throw new MalformedMessageException("objectId is not an object name Orchard accepts: " + e.getMessage());
         }
         return Optional.of(new ObjectRef(bucket, object, parsed));
+    }
+
+    /** Cloud Storage's bucket name rules: 3-222 of lower-case letters, digits, '.', '_', '-'. */
+    static boolean isBucketName(String bucket) {
+        return bucket.length() >= 3
+                && bucket.length() <= 222
+                && BUCKET.matcher(bucket).matches();
+    }
+
+    private static String abbreviated(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 
     private static String require(Map<String, String> attributes, String name) {

@@ -114,6 +114,8 @@ public final class PubSubTrigger {
             settle(message, subscription, dispatcher.dispatch(new JobRequest.ScoreUpload(upload.get(), "pubsub")));
         } catch (MalformedMessageException | RejectedRequestException | IllegalArgumentException e) {
             deadLetter(message, subscription, e.getMessage());
+        } catch (RuntimeException e) {
+            unexpected(message, subscription, e);
         }
     }
 
@@ -134,6 +136,8 @@ public final class PubSubTrigger {
             settle(message, subscription, dispatcher.dispatch(request));
         } catch (MalformedMessageException | RejectedRequestException | IllegalArgumentException e) {
             deadLetter(message, subscription, e.getMessage());
+        } catch (RuntimeException e) {
+            unexpected(message, subscription, e);
         }
     }
 
@@ -172,30 +176,46 @@ public final class PubSubTrigger {
 
     private void deadLetter(BasicAcknowledgeablePubsubMessage message, String subscription, String reason) {
         PubsubMessage original = message.getPubsubMessage();
-        PubsubMessage letter = PubsubMessage.newBuilder()
-                .setData(original.getData())
-                .putAllAttributes(original.getAttributesMap())
-                .putAttributes(ERROR_ATTRIBUTE, reason == null ? "rejected" : reason)
-                .putAttributes(SUBSCRIPTION_ATTRIBUTE, subscription)
-                .build();
         count(subscription, "dead-lettered");
         log.warn(
                 "message {} from {} goes to {}: {}",
                 original.getMessageId(),
                 subscription,
                 properties.deadLetterTopic(),
-                reason);
-        publisher.publish(properties.deadLetterTopic(), letter).whenComplete((id, error) -> {
-            if (error == null) {
-                message.ack();
-            } else {
-                log.error(
-                        "cannot publish to dead-letter topic {}; message will be redelivered",
-                        properties.deadLetterTopic(),
-                        error);
-                message.nack();
-            }
-        });
+                DeadLetter.truncate(String.valueOf(reason)));
+        try {
+            publisher
+                    .publish(properties.deadLetterTopic(), DeadLetter.of(original, reason, subscription))
+                    .whenComplete((id, error) -> {
+                        if (error == null) {
+                            message.ack();
+                        } else {
+                            cannotDeadLetter(message, error);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            cannotDeadLetter(message, e);
+        }
+    }
+
+    private void cannotDeadLetter(BasicAcknowledgeablePubsubMessage message, Throwable error) {
+        log.error(
+                "cannot publish to dead-letter topic {}; the message is redelivered until the subscription's"
+                        + " dead-letter policy takes it",
+                properties.deadLetterTopic(),
+                error);
+        message.nack();
+    }
+
+    /** A failure nobody planned for: logged, and nacked so the subscription's policy bounds the redelivery. */
+    private void unexpected(BasicAcknowledgeablePubsubMessage message, String subscription, RuntimeException e) {
+        log.error(
+                "message {} from {} failed unexpectedly; nacked",
+                message.getPubsubMessage().getMessageId(),
+                subscription,
+                e);
+        count(subscription, "failed");
+        message.nack();
     }
 
     private void count(String subscription, String outcome) {

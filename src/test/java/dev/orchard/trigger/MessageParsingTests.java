@@ -68,8 +68,10 @@ class MessageParsingTests {
                 .isEqualTo(new JobRequest.Retrain("fruit", false));
         assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":true}"))
                 .isEqualTo(new JobRequest.Retrain("fruit", true));
-        assertThat(parse("{\"job\":\"score\",\"input\":\"gs://b/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
-                .isEqualTo(new JobRequest.ScorePrefix("b", "batches/2026-11-22/", "fruit@champion", null, null));
+        assertThat(
+                        parse(
+                                "{\"job\":\"score\",\"input\":\"gs://photos/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
+                .isEqualTo(new JobRequest.ScorePrefix("photos", "batches/2026-11-22/", "fruit@champion", null, null));
     }
 
     @Test
@@ -83,6 +85,47 @@ class MessageParsingTests {
         assertRejected("{\"job\":\"score\",\"input\":\"s3://b/x/\",\"model\":\"fruit\"}", "gs://bucket/prefix/");
         assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"urgent\":true}", "unknown field 'urgent'");
         assertRejected("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":\"yes\"}", "force must be true or false");
+    }
+
+    @Test
+    void everyFieldIsBoundedAndEveryWrongTypeIsAReason() {
+        String score = "{\"job\":\"score\",\"model\":\"fruit\",\"input\":\"gs://photos/x/\"";
+        assertRejected(
+                "{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":{\"a\":1}}", "'by' must be a non-empty string");
+        assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":\"" + "a".repeat(257) + "\"}", "limit is 256");
+        assertRejected(
+                "{\"job\":\"rollback\",\"model\":\"fruit\",\"reason\":\"" + "r".repeat(1025) + "\"}", "limit is 1024");
+        assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"reason\":[1]}", "'reason' must be");
+        assertRejected(score + ",\"id\":\"" + "i".repeat(101) + "\"}", "limit is 100");
+        assertRejected(score + ",\"id\":7}", "'id' must be a non-empty string");
+        assertRejected(score + ",\"partitions\":99999999999999999999999}", "partitions must be a whole number");
+        assertRejected(score + ",\"partitions\":0}", "partitions must be a whole number");
+        assertRejected(score + ",\"partitions\":2.5}", "partitions must be a whole number");
+        assertRejected("{\"job\":\"score\",\"model\":\"fruit\",\"input\":\"gs://B!/x/\"}", "no valid bucket");
+        assertRejected(
+                "{\"job\":\"score\",\"model\":\"" + "m".repeat(300) + "\",\"input\":\"gs://photos/x/\"}",
+                "limit is 256");
+        assertRejected("{\"job\":\"promote\",\"model\":\"fruit\",\"version\":99999999999999}", "positive integer");
+        assertRejected("{\"job\":" + "[".repeat(5000) + "}", "not valid JSON");
+        assertRejected(
+                "{\"job\":\"retrain\",\"model\":\"fruit\"}" + " ".repeat(CommandMessage.MAX_BYTES),
+                "the limit is 65536");
+    }
+
+    @Test
+    void notificationsAreBounded() {
+        Map<String, String> badBucket = finalize("uploads/a.jpg", "1");
+        badBucket.put("bucketId", "Not A Bucket " + "x".repeat(300));
+        assertThatThrownBy(() -> GcsNotification.parse(badBucket))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("bucketId is not a bucket name")
+                .hasMessageNotContaining("x".repeat(100));
+        assertThatThrownBy(() -> GcsNotification.parse(finalize("uploads/a.jpg", "9".repeat(5000))))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageNotContaining("9".repeat(100));
+        assertThatThrownBy(() -> GcsNotification.parse(finalize("u/" + "n".repeat(2000), "1")))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("longer than 1024");
     }
 
     private JobRequest parse(String command) {

@@ -234,6 +234,9 @@ class PubSubTriggerIntegrationTests {
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\",\"urgent\":true}");
         publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"ghost\"}");
         publish(commandsTopic, Map.of(), "{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"ghost\"}");
+        // a reason longer than a Pub/Sub attribute may be (the unknown field's name is in it)
+        publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\",\"" + "z".repeat(5000) + "\":1}");
+        publish(commandsTopic, Map.of(), "{\"job\":\"retrain\",\"model\":\"fashion\"}" + " ".repeat(70_000));
 
         // then
         List<String> reasons = new ArrayList<>();
@@ -241,7 +244,7 @@ class PubSubTriggerIntegrationTests {
             pullDeadLetters(Duration.ZERO)
                     .forEach(m -> reasons.add(
                             m.getPubsubMessage().getAttributesOrDefault(PubSubTrigger.ERROR_ATTRIBUTE, "<none>")));
-            assertThat(reasons).hasSize(8);
+            assertThat(reasons).hasSize(10);
         });
         assertThat(String.join("\n", reasons))
                 .contains("attribute 'eventType' is missing")
@@ -251,7 +254,11 @@ class PubSubTriggerIntegrationTests {
                 .contains("has no version 99")
                 .contains("unknown field 'urgent'")
                 .contains("model 'ghost' has no champion to take a recipe from")
-                .contains("model 'ghost' has no champion");
+                .contains("model 'ghost' has no champion")
+                .contains("unknown field 'zzzz")
+                .contains("command is 70035 bytes; the limit is 65536");
+        assertThat(reasons).allSatisfy(reason -> assertThat(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSizeLessThanOrEqualTo(1024));
     }
 
     @Test
