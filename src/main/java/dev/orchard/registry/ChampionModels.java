@@ -18,7 +18,12 @@ import org.slf4j.LoggerFactory;
  * checks the alias object's generation (a metadata call) and, if it moved, loads and verifies the
  * new version <em>before</em> swapping it in. Requests keep using the old model while the new one
  * loads; the old one is closed when its last lease is closed. A version that fails to load (for
- * example a tampered artifact) is logged and the old champion stays.
+ * example a tampered artifact) is logged and the old champion stays, and is not tried again until
+ * the alias moves.
+ *
+ * <p>Names without a champion hold no state here: "no champion" is remembered for one {@code
+ * refreshInterval} in a bounded {@link NegativeCache}, so requests for made-up names neither grow
+ * memory nor read storage on every call.
  */
 public final class ChampionModels implements AutoCloseable {
 
@@ -29,6 +34,7 @@ public final class ChampionModels implements AutoCloseable {
     private final Duration refreshInterval;
     private final Clock clock;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final NegativeCache noChampion;
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -51,6 +57,7 @@ public final class ChampionModels implements AutoCloseable {
         this.refreshInterval = refreshInterval;
         this.clock = clock;
         this.meters = meters;
+        this.noChampion = new NegativeCache(clock, 1024);
     }
 
     /**
@@ -63,6 +70,9 @@ public final class ChampionModels implements AutoCloseable {
         if (!ModelNames.isValid(name)) {
             throw new ModelNotFoundException("no model named '" + name + "'");
         }
+        if (!slots.containsKey(name)) {
+            noChampion.rethrow(name);
+        }
         Slot slot = slots.computeIfAbsent(name, n -> new Slot());
         for (int attempt = 0; attempt < 10; attempt++) {
             refreshIfDue(name, slot);
@@ -72,7 +82,10 @@ public final class ChampionModels implements AutoCloseable {
                     throw new ModelUnavailableException(
                             "champion of model " + name + " cannot be loaded: " + slot.failure);
                 }
-                throw new ModelNotFoundException("model '" + name + "' has no champion");
+                ModelNotFoundException none = new ModelNotFoundException("model '" + name + "' has no champion");
+                noChampion.remember(name, none, refreshInterval);
+                forgetEmpty(name, slot);
+                throw none;
             }
             LoadedModel.Lease lease = model.lease();
             if (lease != null) {
@@ -83,6 +96,23 @@ public final class ChampionModels implements AutoCloseable {
         throw new ModelUnavailableException("champion of model " + name + " keeps changing");
     }
 
+    /** Drops a slot that holds no model and no failure, under its lock, so no load can race into it. */
+    private void forgetEmpty(String name, Slot slot) {
+        slot.lock.lock();
+        try {
+            if (slot.model == null && slot.failure == null) {
+                slots.remove(name, slot);
+            }
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /** How many models this worker holds state for (loaded, or failing to load). */
+    int servedModels() {
+        return slots.size();
+    }
+
     /** The manifest of the loaded champion, if one is loaded (never triggers a load). */
     public Optional<ModelManifest> loaded(String name) {
         Slot slot = slots.get(name);
@@ -91,6 +121,7 @@ public final class ChampionModels implements AutoCloseable {
 
     /** Checks the alias now, loading a new champion if it moved. */
     public void refresh(String name) {
+        noChampion.forget(name);
         Slot slot = slots.computeIfAbsent(name, n -> new Slot());
         slot.checkedAt = Instant.EPOCH;
         refreshIfDue(name, slot);
@@ -112,6 +143,9 @@ public final class ChampionModels implements AutoCloseable {
         try {
             if (slot.model != null && slot.checkedAt.plus(refreshInterval).isAfter(now)) {
                 return;
+            }
+            if (slots.get(name) != slot) {
+                return; // dropped as empty meanwhile; the next lease starts afresh
             }
             OptionalLong generation = registry.championGeneration(name);
             slot.checkedAt = now;

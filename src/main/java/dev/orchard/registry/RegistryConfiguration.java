@@ -25,8 +25,10 @@ class RegistryConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    VersionedModels versionedModels(ModelRegistry registry, ModelLoader loader) {
-        return new VersionedModels(registry, loader, 4);
+    VersionedModels versionedModels(
+            ModelRegistry registry, ModelLoader loader, RegistryProperties properties, ObjectProvider<Clock> clock) {
+        return new VersionedModels(
+                registry, loader, 4, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

@@ -140,4 +140,99 @@ class ChampionModelsTests {
                 .isInstanceOf(ModelUnavailableException.class)
                 .hasMessageContaining("sha256");
     }
+
+    @Test
+    void madeUpNamesHoldNoStateAndCostOneStorageReadPerRefreshInterval() {
+        // given: a worker that checks aliases every minute, its storage calls counted
+        CountingStore counting = new CountingStore(store);
+        ModelRegistry counted =
+                new ModelRegistry(counting, "models", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+        ChampionModels served = new ChampionModels(
+                counted, new ModelLoader(counted, root.resolve("work2")), Duration.ofMinutes(1), Clock.systemUTC());
+
+        // when: 5,000 made-up names, then one of them 1,000 times
+        for (int i = 0; i < 5_000; i++) {
+            String name = "ghost-" + i;
+            assertThatThrownBy(() -> served.lease(name)).isInstanceOf(ModelNotFoundException.class);
+        }
+        int afterNames = counting.calls.get();
+        for (int i = 0; i < 1_000; i++) {
+            assertThatThrownBy(() -> served.lease("ghost-4999")).isInstanceOf(ModelNotFoundException.class);
+        }
+
+        // then
+        assertThat(served.servedModels()).isZero();
+        assertThat(afterNames).isEqualTo(5_000);
+        assertThat(counting.calls.get()).isEqualTo(afterNames);
+    }
+
+    @Test
+    void aMissingOrBrokenPinnedVersionIsNotLookedUpOrLoadedOnEveryCall() throws Exception {
+        // given: version 1 tampered with, no version 9
+        int v1 = registerSavedModel(false);
+        store.put(
+                "models",
+                "models/lamp/versions/" + v1 + "/model/saved_model.pb",
+                new byte[] {0, 1, 2},
+                WritePrecondition.none());
+        CountingStore counting = new CountingStore(store);
+        ModelRegistry counted =
+                new ModelRegistry(counting, "models", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+        VersionedModels versions = new VersionedModels(
+                counted, new ModelLoader(counted, root.resolve("work3")), 4, Duration.ofMinutes(1), Clock.systemUTC());
+
+        // when / then
+        assertThatThrownBy(() -> versions.lease("lamp", 9)).isInstanceOf(ModelNotFoundException.class);
+        assertThatThrownBy(() -> versions.lease("lamp", v1))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("sha256");
+        int afterFirst = counting.calls.get();
+        for (int i = 0; i < 500; i++) {
+            assertThatThrownBy(() -> versions.lease("lamp", 9)).isInstanceOf(ModelNotFoundException.class);
+            assertThatThrownBy(() -> versions.lease("lamp", v1))
+                    .isInstanceOf(ModelUnavailableException.class)
+                    .hasMessageContaining("sha256");
+        }
+        assertThat(counting.calls.get()).isEqualTo(afterFirst);
+        versions.close();
+    }
+
+    /** Counts every read of storage (get, stat, list) and passes it on. */
+    static final class CountingStore implements dev.orchard.storage.BlobStore {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        final dev.orchard.storage.BlobStore delegate;
+
+        CountingStore(dev.orchard.storage.BlobStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<dev.orchard.storage.Blob> get(String bucket, String name, long maxBytes) {
+            calls.incrementAndGet();
+            return delegate.get(bucket, name, maxBytes);
+        }
+
+        @Override
+        public Optional<dev.orchard.storage.StoredObject> stat(String bucket, String name) {
+            calls.incrementAndGet();
+            return delegate.stat(bucket, name);
+        }
+
+        @Override
+        public dev.orchard.storage.ObjectRef put(
+                String bucket, String name, byte[] content, WritePrecondition precondition) {
+            return delegate.put(bucket, name, content, precondition);
+        }
+
+        @Override
+        public List<dev.orchard.storage.StoredObject> list(String bucket, String prefix) {
+            calls.incrementAndGet();
+            return delegate.list(bucket, prefix);
+        }
+
+        @Override
+        public boolean delete(String bucket, String name) {
+            return delegate.delete(bucket, name);
+        }
+    }
 }

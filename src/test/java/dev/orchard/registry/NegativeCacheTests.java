@@ -1,0 +1,60 @@
+package dev.orchard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class NegativeCacheTests {
+
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T00:00:00Z"));
+    final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    @Test
+    void anAnswerIsRepeatedUntilItExpires() {
+        NegativeCache cache = new NegativeCache(clock, 10);
+        cache.remember("fruit@9", new ModelNotFoundException("model 'fruit' has no version 9"), Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> cache.rethrow("fruit@9"))
+                .isInstanceOf(ModelNotFoundException.class)
+                .hasMessage("model 'fruit' has no version 9");
+        now.set(now.get().plusSeconds(2));
+        assertThatCode(() -> cache.rethrow("fruit@9")).doesNotThrowAnyException();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void holdsAtMostMaxEntriesDroppingTheOldest() {
+        NegativeCache cache = new NegativeCache(clock, 3);
+        for (int i = 0; i < 10_000; i++) {
+            cache.remember("name-" + i, new ModelUnavailableException("broken " + i), Duration.ofMinutes(1));
+        }
+
+        assertThat(cache.size()).isEqualTo(3);
+        assertThatCode(() -> cache.rethrow("name-0")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> cache.rethrow("name-9999"))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessage("broken 9999");
+    }
+}
