@@ -3,6 +3,7 @@ package dev.orchard.dispatch;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.retrain.Retrainer;
+import dev.orchard.storage.StorageProperties;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -32,18 +33,33 @@ class DispatchConfiguration {
         return specs;
     }
 
+    @Bean(destroyMethod = "close")
+    WorkerIdentity workerIdentity(JobSpecProperties properties, StorageProperties storage) {
+        return WorkerIdentity.of(
+                properties.workerId(),
+                storage.adapter() == StorageProperties.Adapter.LOCAL
+                        ? storage.local().root()
+                        : null);
+    }
+
     @Bean
     UploadLedger uploadLedger(
             DataSource dataSource,
             PlatformTransactionManager transactions,
             JobSpecProperties properties,
+            WorkerIdentity identity,
             ObjectProvider<Clock> clock) {
         return new UploadLedger(
                 new JdbcTemplate(dataSource),
                 transactions,
-                properties.workerIdOrDefault(),
+                identity.name(),
                 properties.claimLease(),
                 clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean(destroyMethod = "close")
+    LedgerHeartbeat ledgerHeartbeat(UploadLedger ledger) {
+        return new LedgerHeartbeat(ledger);
     }
 
     @Bean

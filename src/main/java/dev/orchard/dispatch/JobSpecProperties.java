@@ -18,9 +18,10 @@ import org.springframework.validation.annotation.Validated;
  *     (their triggers offer them again later)
  * @param window how long uploads are gathered before their window is scored
  * @param maxWindowSize the most uploads in one window (also the inference batch size)
- * @param claimLease how long a worker's claim on an upload holds before another worker may take
- *     it over (the claimant is presumed dead)
- * @param workerId this worker's name in the ledger; defaults to host name and process id
+ * @param claimLease how long a worker's claim on an upload holds unless renewed; a live worker
+ *     renews its claims every third of it, so a claim runs out only when its worker died
+ * @param workerId this worker's name in the ledger; defaults to a name kept in the local data
+ *     directory (so a restarted worker recognises its own claims), else host name and process id
  */
 @Validated
 @ConfigurationProperties("orchard.jobs")
@@ -30,19 +31,5 @@ public record JobSpecProperties(
         @DefaultValue("100") @Min(1) int queueCapacity,
         @DefaultValue("200ms") @NotNull Duration window,
         @DefaultValue("64") @Min(1) @Max(4096) int maxWindowSize,
-        @DefaultValue("10m") @NotNull Duration claimLease,
-        String workerId) {
-
-    public String workerIdOrDefault() {
-        if (workerId != null && !workerId.isBlank()) {
-            return workerId;
-        }
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return host + ":" + ProcessHandle.current().pid();
-    }
-}
+        @DefaultValue("30s") @NotNull Duration claimLease,
+        String workerId) {}

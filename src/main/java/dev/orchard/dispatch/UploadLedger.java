@@ -19,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Contract: {@link #claim} returns {@link Claim#CLAIMED} to exactly one worker at a time; a
  * generation marked {@link #complete done} is never claimed again (a duplicate notification is a
- * no-op); a claim whose lease expired (its worker died) can be taken over. Every statement runs in
+ * no-op); a claim whose lease expired (its worker died: live workers {@link #renewOwnClaims renew}
+ * theirs) can be taken over, and a worker may always take back a claim held under its own name
+ * (its previous incarnation's, after a restart). Every statement runs in
  * its own transaction, so a lost insert race never poisons the caller's transaction.
  */
 public final class UploadLedger {
@@ -100,6 +102,25 @@ public final class UploadLedger {
                     ref.generation());
             return state.contains("DONE") ? Claim.DONE : Claim.HELD_ELSEWHERE;
         }
+    }
+
+    /**
+     * Extends the lease of every claim this worker holds, in one statement: called every third of
+     * the lease while the worker lives, so only a dead worker's claims ever run out.
+     *
+     * @return how many claims were renewed
+     */
+    public int renewOwnClaims() {
+        Instant now = clock.instant();
+        return inOwnTransaction(() -> jdbc.update(
+                "UPDATE " + TABLE + " SET LEASE_UNTIL = ? WHERE OWNER = ? AND STATE = 'CLAIMED'",
+                Timestamp.from(now.plus(lease)),
+                owner));
+    }
+
+    /** The lease a claim gets, and gets again at each renewal. */
+    public Duration lease() {
+        return lease;
     }
 
     /** Marks the work done: later claims of the same generation answer {@link Claim#DONE}. */

@@ -68,6 +68,34 @@ class UploadLedgerTests {
     }
 
     @Test
+    void aRenewedClaimOutlivesItsFirstLeaseAndARestartedWorkerTakesBackItsOwn() {
+        // given: a 30 s lease
+        UploadLedger live = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        ObjectRef second = new ObjectRef("local", "uploads/b.jpg", 7);
+        assertThat(live.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        assertThat(live.claim(second)).isEqualTo(Claim.CLAIMED);
+
+        // when: renewed every 10 s for a minute
+        for (int beat = 0; beat < 6; beat++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(live.renewOwnClaims()).isEqualTo(2);
+        }
+
+        // then: still held; a restart under the same name takes them back at once
+        assertThat(other.claim(UPLOAD)).isEqualTo(Claim.HELD_ELSEWHERE);
+        UploadLedger restarted = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        assertThat(restarted.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        live.complete(second);
+        // and without renewals a claim runs out after one lease
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(other.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        assertThat(live.renewOwnClaims())
+                .as("done and lost claims are not renewed")
+                .isZero();
+    }
+
+    @Test
     void concurrentClaimsHaveExactlyOneWinner() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
