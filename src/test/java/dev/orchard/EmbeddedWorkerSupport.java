@@ -30,6 +30,8 @@ public abstract class EmbeddedWorkerSupport {
     protected static final Path DATA = newTempDir();
     protected static final Path UPLOADS = DATA.resolve("local/uploads");
     protected static final Path PREDICTIONS = DATA.resolve("local/predictions/uploads");
+    /** The worker's {@code orchard.registry.import-root}: local bring-your-own-model exports live here. */
+    protected static final Path IMPORTS = DATA.resolve("imports");
     /** The repository's {@code jobs/*.yaml} plus {@link #RETRAIN_SPEC}. */
     protected static final Path JOBS = jobsWithTestSpecs();
     /**
@@ -54,6 +56,7 @@ public abstract class EmbeddedWorkerSupport {
         registry.add("orchard.storage.local.root", DATA::toString);
         registry.add("orchard.jobs.location", JOBS::toString);
         registry.add("orchard.registry.work-dir", () -> DATA.resolve("work").toString());
+        registry.add("orchard.registry.import-root", IMPORTS::toString);
         registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
         registry.add("orchard.trigger.local.settle", () -> "100ms");
         registry.add("orchard.images.max-bytes", () -> "200KB");

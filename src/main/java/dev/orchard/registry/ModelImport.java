@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.tensorflow.SavedModelBundle;
  * prefix or a directory on the worker) plus its labels becomes a new version. The {@code
  * serving_default} signature is read for the input size, the model is loaded once with Orchard's
  * runtime before anything is registered, and every artifact is recorded with its sha256 like a
- * trained model's. A SavedModel is a program: only admins may call this.
+ * trained model's. A SavedModel is a program: only admins may call this, its graph is checked
+ * ({@link SavedModelOps}) before TensorFlow loads it, and a directory on the worker is read only
+ * under the configured import root, without following symbolic links.
  */
 public final class ModelImport {
 
@@ -30,11 +33,20 @@ public final class ModelImport {
     private final BlobStore store;
     private final ModelRegistry registry;
     private final Path workDirectory;
+    private final Path importRoot;
+    private final List<String> allowedOps;
 
-    public ModelImport(BlobStore store, ModelRegistry registry, Path workDirectory) {
+    /**
+     * @param importRoot the directory local imports must lie under; {@code null} refuses them
+     * @param allowedOps ops {@link SavedModelOps} refuses by default that this deployment allows
+     */
+    public ModelImport(
+            BlobStore store, ModelRegistry registry, Path workDirectory, Path importRoot, List<String> allowedOps) {
         this.store = store;
         this.registry = registry;
         this.workDirectory = workDirectory;
+        this.importRoot = importRoot;
+        this.allowedOps = List.copyOf(allowedOps);
     }
 
     /**
@@ -62,8 +74,9 @@ public final class ModelImport {
         Map<String, byte[]> files = read(request.source());
         if (!files.containsKey("saved_model.pb")) {
             throw new IllegalArgumentException("no saved_model.pb at " + request.source()
-                    + " (export with tf.saved_model.save or model.export); found " + files.keySet());
+                    + " (export with tf.saved_model.save or model.export); found " + files.size() + " other file(s)");
         }
+        SavedModelOps.check(files.get("saved_model.pb"), allowedOps);
         List<String> labels = request.labels();
         if (labels == null || labels.isEmpty()) {
             byte[] text = files.get("labels.txt");
@@ -158,21 +171,50 @@ public final class ModelImport {
             }
             return files;
         }
-        if (source == null || !Path.of(source).isAbsolute() || !Files.isDirectory(Path.of(source))) {
+        Path dir = localSource(source);
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.sorted().toList()) {
+                String name = dir.relativize(file).toString().replace('\\', '/');
+                if (Files.isSymbolicLink(file)) {
+                    throw new IllegalArgumentException("the export holds a symbolic link (" + name
+                            + "); links are not followed, copy the file in");
+                }
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                total += Files.size(file);
+                requireSize(total);
+                files.put(name, Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot read the export at " + source + ": " + e.getClass().getSimpleName());
+        }
+        return files;
+    }
+
+    /** The real directory {@code source} names, if it lies under the import root. */
+    private Path localSource(String source) {
+        if (source == null || !Path.of(source).isAbsolute()) {
             throw new IllegalArgumentException(
                     "source must be gs://bucket/prefix/ or an absolute directory on the worker, got " + source);
         }
-        Path dir = Path.of(source);
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                total += Files.size(file);
-                requireSize(total);
-                files.put(dir.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
+        if (importRoot == null) {
+            throw new IllegalArgumentException("importing from a directory on the worker is off; import from a"
+                    + " gs:// prefix, or set orchard.registry.import-root to the directory that holds exports");
         }
-        return files;
+        try {
+            Path root = importRoot.toRealPath();
+            Path dir = Path.of(source).toRealPath();
+            if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(
+                        "source must be a directory under the import root " + importRoot + ", got " + source);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "source must be a directory under the import root " + importRoot + ", got " + source);
+        }
     }
 
     private static void requireSize(long total) {

@@ -38,7 +38,8 @@ class RegistryConfiguration {
 
     @Bean
     ModelImport modelImport(BlobStore store, ModelRegistry registry, RegistryProperties properties) {
-        return new ModelImport(store, registry, properties.workDir());
+        return new ModelImport(
+                store, registry, properties.workDir(), properties.importRoot(), properties.importAllowedOps());
     }
 
     @Bean

@@ -76,7 +76,7 @@ class ModelImportIntegrationTests extends EmbeddedWorkerSupport {
 
     @Test
     void aLocalDirectoryWithLabelsInTheRequestWorksToo() throws Exception {
-        Path export = linearExport(Files.createTempDirectory("orchard-export-"));
+        Path export = linearExport(Files.createDirectories(IMPORTS).resolve("linear"));
 
         ResponseEntity<String> imported = postJson(
                 "/v1/models/local-import/versions",
@@ -88,6 +88,48 @@ class ModelImportIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(registry.manifest("local-import", 1).orElseThrow().input().scaling())
                 .isEqualTo(ModelInput.Scaling.SYMMETRIC);
         assertThat(registry.champion("local-import")).isEmpty();
+    }
+
+    @Test
+    void localImportsStayUnderTheImportRootFollowNoLinksAndRunNoFileOps() throws Exception {
+        // given: an export outside the import root, one with a link to a file outside it, one writing files
+        Path outside = linearExport(Files.createTempDirectory("orchard-outside-"));
+        Path linked = linearExport(Files.createDirectories(IMPORTS).resolve("linked"));
+        Path secret = Files.writeString(Files.createTempFile("orchard-secret-", ".txt"), "s3cr3t");
+        Files.createSymbolicLink(linked.resolve("labels.txt"), secret);
+        Path writing = linearExport(IMPORTS.resolve("writing"));
+        org.tensorflow.proto.SavedModel model =
+                org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(writing.resolve("saved_model.pb")));
+        org.tensorflow.proto.MetaGraphDef graph = model.getMetaGraphs(0);
+        Files.write(
+                writing.resolve("saved_model.pb"),
+                model.toBuilder()
+                        .setMetaGraphs(
+                                0,
+                                graph.toBuilder()
+                                        .setGraphDef(graph.getGraphDef().toBuilder()
+                                                .addNode(org.tensorflow.proto.NodeDef.newBuilder()
+                                                        .setName("exfiltrate")
+                                                        .setOp("WriteFile"))))
+                        .build()
+                        .toByteArray());
+        String labels = ",\"labels\":" + json.writeValueAsString(LABELS) + "}";
+
+        // then
+        assertProblem(
+                postJson("/v1/models/outside/versions", "{\"source\":\"" + outside + "\"" + labels, token()),
+                400,
+                "under the import root");
+        assertProblem(
+                postJson("/v1/models/linked/versions", "{\"source\":\"" + linked + "\"" + labels, token()),
+                400,
+                "symbolic link (labels.txt)");
+        assertProblem(
+                postJson("/v1/models/writing/versions", "{\"source\":\"" + writing + "\"" + labels, token()),
+                400,
+                "uses op WriteFile (node 'exfiltrate')");
+        assertThat(registry.champion("writing")).isEmpty();
+        assertThat(registry.manifest("writing", 1)).isEmpty();
     }
 
     @Test
