@@ -13,6 +13,11 @@ resource "google_storage_bucket_iam_member" "worker_data" {
   member = local.worker
 }
 
+# Write access to the models bucket is what decides which model serves: a manifest's sha256 guards
+# against corruption and partial copies, not against a writer of this bucket (who can replace the
+# manifest too). The one service both serves HTTP and retrains, and retraining writes versions,
+# aliases and the audit log, so this identity must write here; serving from an identity that only
+# reads models/ needs serving split into a service of its own.
 resource "google_storage_bucket_iam_member" "worker_models" {
   bucket = google_storage_bucket.models.name
   role   = "roles/storage.objectUser"
