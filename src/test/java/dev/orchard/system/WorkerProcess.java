@@ -33,19 +33,28 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker with {@code --key=value} arguments; its output goes to {@code <logDir>/<name>.log}. */
     public static WorkerProcess start(String name, Path logDir, Map<String, String> arguments) throws IOException {
+        return start(name, logDir, List.of(), arguments);
+    }
+
+    /**
+     * As {@link #start(String, Path, Map)}, with {@code jvmOptions} after the defaults (so {@code
+     * -Xmx} there wins) and before {@code -Dworker.jvm-args}.
+     */
+    public static WorkerProcess start(String name, Path logDir, List<String> jvmOptions, Map<String, String> arguments)
+            throws IOException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(
                 java,
                 "-Xmx1g",
-                "-XX:G1HeapRegionSize=4m", // as the image and spring-boot:run: big decoded images are not humongous
-                "-cp",
-                classPath(),
-                "dev.orchard.OrchardApplication",
-                "--server.port=" + port));
+                "-XX:G1HeapRegionSize=4m")); // as the image and spring-boot:run: big decoded images are not humongous
+        command.addAll(jvmOptions);
+        int defaults = command.size();
+        command.addAll(List.of("-cp", classPath(), "dev.orchard.OrchardApplication", "--server.port=" + port));
         String jvmArgs = System.getProperty("worker.jvm-args", "");
         if (!jvmArgs.isBlank()) {
-            command.addAll(3, List.of(jvmArgs.strip().split("\\s+"))); // after the defaults, so they can override them
+            command.addAll(
+                    defaults, List.of(jvmArgs.strip().split("\\s+"))); // after the defaults, so they can override them
         }
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         Files.createDirectories(logDir);
@@ -128,6 +137,20 @@ public final class WorkerProcess implements AutoCloseable {
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The most resident memory the process has had (Linux {@code VmHWM}), in bytes. */
+    public long peakResidentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM in /proc/" + process.pid() + "/status");
     }
 
     /** SIGKILL: no shutdown hook, no flush, no ack. */
