@@ -3,8 +3,12 @@ package dev.orchard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
 import dev.orchard.model.TestImages;
+import dev.orchard.testing.TestBackends;
 import dev.orchard.training.SampleDataset;
+import dev.orchard.trigger.PubSubEmulator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,8 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * exiting on OutOfMemoryError) gets hostile requests, uploads, prefix jobs and job commands — the
  * heavy ones several at once — and must answer each with a client error or an error result, stay
  * alive, and stay under the 4 GiB its container would have. Then a short soak mixes good and
- * hostile traffic: every good upload and request gets its result. (Hostile Pub/Sub messages:
- * PubSubTriggerIntegrationTests, against the emulator.)
+ * hostile traffic: every good upload and request gets its result. Where the Pub/Sub emulator is
+ * available (as under {@code .ci/run}) the worker also takes notifications and commands from it,
+ * and hostile messages must end on the dead-letter topic with a reason within Pub/Sub's limits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,24 +71,45 @@ class HostileInputIntegrationTests {
     final byte[] good = read(SampleDataset.images("trouser", 1).get(0));
 
     WorkerProcess worker;
+    PubSubEmulator pubSub;
+    String notificationsTopic;
+    String commandsTopic;
+    String deadLetters;
     String base;
     Map<String, byte[]> hostileImages;
 
     @BeforeAll
     void startAWorkerSizedLikeCloudRun() throws Exception {
-        worker = WorkerProcess.start(
-                "hostile",
-                dir,
-                CLOUD_RUN_JVM,
-                Map.of(
-                        "orchard.storage.local.root",
-                        root.toString(),
-                        "orchard.registry.work-dir",
-                        dir.resolve("work").toString(),
-                        "orchard.trigger.local.scan-interval",
-                        "500ms",
-                        "orchard.trigger.local.settle",
-                        "100ms"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "orchard.storage.local.root",
+                root.toString(),
+                "orchard.registry.work-dir",
+                dir.resolve("work").toString(),
+                "orchard.trigger.local.scan-interval",
+                "500ms",
+                "orchard.trigger.local.settle",
+                "100ms"));
+        if (TestBackends.pubSubAvailable()) {
+            pubSub = new PubSubEmulator();
+            String deadLetterTopic = pubSub.topic("hostile-dead-letter");
+            deadLetters = pubSub.subscription("hostile-dead-letter-reader", deadLetterTopic, null, 0);
+            notificationsTopic = pubSub.topic("hostile-uploads");
+            commandsTopic = pubSub.topic("hostile-commands");
+            settings.putAll(Map.of(
+                    "orchard.pubsub.enabled",
+                    "true",
+                    "orchard.pubsub.notification-subscription",
+                    pubSub.subscription("hostile-uploads", notificationsTopic, deadLetterTopic, 5),
+                    "orchard.pubsub.command-subscription",
+                    pubSub.subscription("hostile-commands", commandsTopic, deadLetterTopic, 5),
+                    "orchard.pubsub.dead-letter-topic",
+                    deadLetterTopic,
+                    "spring.cloud.gcp.pubsub.emulator-host",
+                    pubSub.host(),
+                    "spring.cloud.gcp.project-id",
+                    PubSubEmulator.PROJECT));
+        }
+        worker = WorkerProcess.start("hostile", dir, CLOUD_RUN_JVM, settings);
         hostileImages = hostileImages();
         worker.awaitReady(Duration.ofSeconds(120));
         base = "http://127.0.0.1:" + worker.port();
@@ -92,6 +119,9 @@ class HostileInputIntegrationTests {
     void stop() throws Exception {
         if (worker != null) {
             worker.close();
+        }
+        if (pubSub != null) {
+            pubSub.close();
         }
     }
 
@@ -370,6 +400,70 @@ class HostileInputIntegrationTests {
                 .exists());
         assertThat(worker.isAlive()).isTrue();
         assertThat(worker.peakResidentBytes()).isLessThan(CONTAINER_BYTES);
+    }
+
+    @Test
+    @Order(4)
+    @EnabledIf("dev.orchard.testing.TestBackends#pubSubAvailable")
+    void hostileMessagesAreDeadLetteredWithAReasonAndTheWorkerLives() throws Exception {
+        // given: messages that can never succeed, one with as many attributes as Pub/Sub allows, full
+        PubsubMessage.Builder crowded = PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8("{\"job\":1}"));
+        for (int i = 0; i < 100; i++) {
+            crowded.putAttributes("a" + i, "v".repeat(1024));
+        }
+        List<PubsubMessage> commands = List.of(
+                message("{\"job\":\"retrain\",\"model\":\"fashion\"}" + " ".repeat(70_000)),
+                message("{\"job\":\"retrain\",\"model\":\"fashion\",\"" + "z".repeat(5000) + "\":1}"),
+                message("{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"fashion\","
+                        + "\"partitions\":99999999999999999999999}"),
+                message("{\"job\":\"rollback\",\"model\":\"fashion\",\"by\":{\"a\":[1,2,3]}}"),
+                message("[".repeat(10_000)),
+                crowded.build());
+        List<PubsubMessage> notifications = List.of(
+                notification("x".repeat(300), "uploads/a.png", "1"),
+                notification("local", "uploads/a.png", "banana"),
+                notification("local", "../../etc/passwd", "1"));
+
+        // when
+        commands.forEach(m -> pubSub.publish(commandsTopic, m));
+        notifications.forEach(m -> pubSub.publish(notificationsTopic, m));
+
+        // then: each on the dead-letter topic with its reason, cut to Pub/Sub's limits
+        List<String> reasons = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            pubSub.pull(deadLetters, 50).forEach(m -> reasons.add(m.getAttributesOrDefault("orchard-error", "<none>")));
+            assertThat(reasons).hasSize(commands.size() + notifications.size());
+        });
+        assertThat(reasons)
+                .allSatisfy(reason -> assertThat(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .hasSizeLessThanOrEqualTo(1024))
+                .doesNotContain("<none>");
+        assertThat(String.join("\n", reasons))
+                .contains("the limit is 65536")
+                .contains("unknown field 'zzz")
+                .contains("partitions must be a whole number")
+                .contains("'by' must be a non-empty string")
+                .contains("not valid JSON")
+                .contains("bucketId is not a bucket name")
+                .contains("objectGeneration is not a number")
+                .contains("objectId");
+        assertThat(worker.isAlive()).isTrue();
+        assertThat(worker.peakResidentBytes()).isLessThan(CONTAINER_BYTES);
+    }
+
+    static PubsubMessage message(String data) {
+        return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
+    }
+
+    static PubsubMessage notification(String bucket, String object, String generation) {
+        return PubsubMessage.newBuilder()
+                .setData(ByteString.copyFromUtf8("{}"))
+                .putAttributes("eventType", "OBJECT_FINALIZE")
+                .putAttributes("bucketId", bucket)
+                .putAttributes("objectId", object)
+                .putAttributes("objectGeneration", generation)
+                .putAttributes("payloadFormat", "JSON_API_V1")
+                .build();
     }
 
     /** A good request as a well-behaved client sends it: on 503 it waits as told and tries again. */

@@ -3,12 +3,21 @@ package dev.orchard.trigger;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub;
+import com.google.cloud.pubsub.v1.stub.SubscriberStub;
+import com.google.cloud.pubsub.v1.stub.SubscriberStubSettings;
+import com.google.pubsub.v1.AcknowledgeRequest;
 import com.google.pubsub.v1.DeadLetterPolicy;
 import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.PullResponse;
+import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.TopicName;
 import dev.orchard.testing.TestBackends;
@@ -18,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -32,6 +42,7 @@ public final class PubSubEmulator implements AutoCloseable {
     private final String host;
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final ManagedChannel channel;
+    private final FixedTransportChannelProvider channels;
     private final TopicAdminClient topics;
     private final SubscriptionAdminClient subscriptions;
     private final List<String> createdTopics = new ArrayList<>();
@@ -40,7 +51,7 @@ public final class PubSubEmulator implements AutoCloseable {
     public PubSubEmulator() {
         this.host = TestBackends.pubSubEmulatorHost();
         this.channel = ManagedChannelBuilder.forTarget(host).usePlaintext().build();
-        var channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+        this.channels = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
         try {
             topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
                     .setTransportChannelProvider(channels)
@@ -104,6 +115,54 @@ public final class PubSubEmulator implements AutoCloseable {
         registry.add("orchard.pubsub.dead-letter-topic", () -> deadLetterTopic);
         registry.add("spring.cloud.gcp.pubsub.emulator-host", this::host);
         registry.add("spring.cloud.gcp.project-id", () -> PROJECT);
+    }
+
+    /** Publishes one message and waits until the emulator has it. */
+    public void publish(String topic, PubsubMessage message) {
+        try {
+            Publisher publisher = Publisher.newBuilder(TopicName.of(PROJECT, topic))
+                    .setChannelProvider(channels)
+                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .build();
+            try {
+                publisher.publish(message).get(30, TimeUnit.SECONDS);
+            } finally {
+                publisher.shutdown();
+                publisher.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
+    /** Pulls what {@code subscription} has now (up to {@code max}) and acknowledges it. */
+    public List<PubsubMessage> pull(String subscription, int max) {
+        try (SubscriberStub stub = GrpcSubscriberStub.create(SubscriberStubSettings.newBuilder()
+                .setTransportChannelProvider(channels)
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build())) {
+            String name = ProjectSubscriptionName.format(PROJECT, subscription);
+            PullResponse response = stub.pullCallable()
+                    .call(PullRequest.newBuilder()
+                            .setSubscription(name)
+                            .setMaxMessages(max)
+                            .setReturnImmediately(true)
+                            .build());
+            if (response.getReceivedMessagesCount() > 0) {
+                stub.acknowledgeCallable()
+                        .call(AcknowledgeRequest.newBuilder()
+                                .setSubscription(name)
+                                .addAllAckIds(response.getReceivedMessagesList().stream()
+                                        .map(ReceivedMessage::getAckId)
+                                        .toList())
+                                .build());
+            }
+            return response.getReceivedMessagesList().stream()
+                    .map(ReceivedMessage::getMessage)
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
