@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
@@ -73,6 +74,25 @@ public final class ImageDecoder {
     public byte[] decodePixels(byte[] bytes, ModelInput input) {
         int orientation = ExifOrientation.of(bytes);
         return decode(bytes, input, orientation, image -> toPixels(orient(image, orientation), input));
+    }
+
+    /**
+     * {@link #decodePixels} for batch work, which may wait: a decode refused only because the budget
+     * is busy is tried again after {@code firstBackoff}, doubling, up to {@code attempts} tries in
+     * all; still busy, the {@link DecodeBusyException} is thrown.
+     */
+    public byte[] decodePixelsPatiently(byte[] bytes, ModelInput input, int attempts, Duration firstBackoff)
+            throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return decodePixels(bytes, input);
+            } catch (DecodeBusyException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                Thread.sleep(firstBackoff.toMillis() << (attempt - 1));
+            }
+        }
     }
 
     /** Checks limits and decodes as for {@code target}, without orienting or resizing. */

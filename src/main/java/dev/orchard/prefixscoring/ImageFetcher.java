@@ -1,6 +1,5 @@
 package dev.orchard.prefixscoring;
 
-import dev.orchard.model.DecodeBusyException;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
@@ -73,29 +72,12 @@ class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
             return new Fetched.Decoded(
                     item.index(),
                     blob.get().ref(),
-                    decodeWhenBudgetAllows(blob.get().content()),
+                    decoder.decodePixelsPatiently(
+                            blob.get().content(), input, attempts, java.time.Duration.ofMillis(firstBackoffMillis)),
                     input);
         } catch (ImageRejectedException e) {
             return new Fetched.Unscorable(
                     item.index(), blob.get().ref(), e.reason().name(), e.getMessage());
-        }
-    }
-
-    /**
-     * Decodes, trying again with backoff while the decode budget is held by others (HTTP requests,
-     * other partitions); still busy after {@code attempts} tries, the chunk fails and the job's
-     * restart takes it up again.
-     */
-    private byte[] decodeWhenBudgetAllows(byte[] content) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return decoder.decodePixels(content, input);
-            } catch (DecodeBusyException e) {
-                if (attempt >= attempts) {
-                    throw e;
-                }
-                Thread.sleep(firstBackoffMillis << (attempt - 1));
-            }
         }
     }
 }
