@@ -95,6 +95,22 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * {@link #decode} for batch work that may wait (training, the gate): up to 8 tries, the first
+     * retry after 250 ms, doubling (about 30 s in all).
+     *
+     * @throws DecodeBusyException if the budget stays busy, or the thread is interrupted (its
+     *     interrupt flag set again)
+     */
+    public float[] decodePatiently(byte[] bytes, ModelInput input) {
+        try {
+            return input.toFloats(decodePixelsPatiently(bytes, input, 8, Duration.ofMillis(250)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DecodeBusyException("interrupted while waiting for decode budget");
+        }
+    }
+
     /** Checks limits and decodes as for {@code target}, without orienting or resizing. */
     BufferedImage read(byte[] bytes, ModelInput target) {
         return decode(bytes, target, 1, image -> image);

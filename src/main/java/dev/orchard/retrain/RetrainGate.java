@@ -162,7 +162,7 @@ final class RetrainGate {
         }
         for (int i = 0; i < images.size(); i++) {
             try {
-                batch.add(input.toFloats(decodePatiently(images.get(i), input)));
+                batch.add(decoder.decodePatiently(images.get(i), input));
                 positions.add(i);
             } catch (ImageRejectedException e) {
                 // left out for both models
@@ -201,15 +201,5 @@ final class RetrainGate {
                 labels,
                 a.stream().mapToInt(Integer::intValue).toArray(),
                 p.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    /** A training run waits for decode budget rather than fail because HTTP traffic holds it. */
-    private byte[] decodePatiently(byte[] image, ModelInput input) {
-        try {
-            return decoder.decodePixelsPatiently(image, input, 8, java.time.Duration.ofMillis(250));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        }
     }
 }

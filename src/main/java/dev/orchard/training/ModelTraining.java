@@ -221,7 +221,7 @@ public final class ModelTraining {
                 continue;
             }
             try {
-                float[] x = input.toFloats(decodePatiently(blob.content(), input));
+                float[] x = decoder.decodePatiently(blob.content(), input);
                 boolean holdout = DatasetSnapshot.isHoldout(object);
                 (holdout ? holdX : trainX).add(x);
                 (holdout ? holdY : trainY).add(labels.indexOf(object.label()));
@@ -257,15 +257,5 @@ public final class ModelTraining {
             }
         }
         return Evaluation.of(holdout.labels(), holdout.targets(), predicted);
-    }
-
-    /** A training run waits for decode budget rather than fail because HTTP traffic holds it. */
-    private byte[] decodePatiently(byte[] image, ModelInput input) {
-        try {
-            return decoder.decodePixelsPatiently(image, input, 8, java.time.Duration.ofMillis(250));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        }
     }
 }

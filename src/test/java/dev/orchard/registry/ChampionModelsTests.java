@@ -112,11 +112,7 @@ class ChampionModelsTests {
         int v2 = registerSavedModel(true);
         Alias alias = registry.promote("lamp", v1, Optional.empty(), "test", "first");
         champions.lease("lamp").close();
-        store.put(
-                "models",
-                "models/lamp/versions/" + v2 + "/model/saved_model.pb",
-                new byte[] {0, 1, 2},
-                WritePrecondition.none());
+        tamper(v2);
 
         // when
         registry.promote("lamp", v2, Optional.of(alias), "test", "tampered");
@@ -130,11 +126,7 @@ class ChampionModelsTests {
     @Test
     void aTamperedFirstChampionIsUnavailable() throws Exception {
         int v1 = registerSavedModel(false);
-        store.put(
-                "models",
-                "models/lamp/versions/" + v1 + "/model/saved_model.pb",
-                new byte[] {0, 1, 2},
-                WritePrecondition.none());
+        tamper(v1);
         registry.promote("lamp", v1, Optional.empty(), "test", "tampered");
         assertThatThrownBy(() -> champions.lease("lamp"))
                 .isInstanceOf(ModelUnavailableException.class)
@@ -170,11 +162,7 @@ class ChampionModelsTests {
     void aMissingOrBrokenPinnedVersionIsNotLookedUpOrLoadedOnEveryCall() throws Exception {
         // given: version 1 tampered with, no version 9
         int v1 = registerSavedModel(false);
-        store.put(
-                "models",
-                "models/lamp/versions/" + v1 + "/model/saved_model.pb",
-                new byte[] {0, 1, 2},
-                WritePrecondition.none());
+        tamper(v1);
         CountingStore counting = new CountingStore(store);
         ModelRegistry counted =
                 new ModelRegistry(counting, "models", JsonMapper.builder().build(), Clock.systemUTC(), "test");
@@ -195,6 +183,15 @@ class ChampionModelsTests {
         }
         assertThat(counting.calls.get()).isEqualTo(afterFirst);
         versions.close();
+    }
+
+    /** Overwrites the version's graph with bytes that do not match its manifest's sha256. */
+    void tamper(int version) {
+        store.put(
+                "models",
+                "models/lamp/versions/" + version + "/model/saved_model.pb",
+                new byte[] {0, 1, 2},
+                WritePrecondition.none());
     }
 
     /** Counts every read of storage (get, stat, list) and passes it on. */

@@ -4,32 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.orchard.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class NegativeCacheTests {
 
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T00:00:00Z"));
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
 
     @Test
     void anAnswerIsRepeatedUntilItExpires() {
@@ -39,7 +21,7 @@ class NegativeCacheTests {
         assertThatThrownBy(() -> cache.rethrow("fruit@9"))
                 .isInstanceOf(ModelNotFoundException.class)
                 .hasMessage("model 'fruit' has no version 9");
-        now.set(now.get().plusSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertThatCode(() -> cache.rethrow("fruit@9")).doesNotThrowAnyException();
         assertThat(cache.size()).isZero();
     }
