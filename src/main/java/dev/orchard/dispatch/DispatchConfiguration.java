@@ -4,6 +4,8 @@ import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.retrain.Retrainer;
 import dev.orchard.storage.StorageProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,23 @@ class DispatchConfiguration {
 
     @Bean
     JobSpecs jobSpecs(JobSpecProperties properties, Environment environment) {
-        JobSpecs specs = JobSpecs.load(properties.location(), environment);
+        Path location = properties.location() != null ? properties.location() : Path.of("jobs");
+        if (properties.location() == null && !Files.isDirectory(location)) {
+            JobSpecs builtIn = JobSpecs.builtIn(environment);
+            LoggerFactory.getLogger(JobSpecs.class)
+                    .info(
+                            "no jobs/ directory in {} and orchard.jobs.location not set: using the built-in spec {}"
+                                    + " (score uploads/ with the bootstrap model's champion)",
+                            Path.of("").toAbsolutePath(),
+                            builtIn.all().stream().map(JobSpec::name).toList());
+            return builtIn;
+        }
+        JobSpecs specs = JobSpecs.load(location, environment);
         LoggerFactory.getLogger(JobSpecs.class)
                 .info(
                         "loaded {} job spec(s) from {}: {}",
                         specs.all().size(),
-                        properties.location(),
+                        location,
                         specs.all().stream().map(JobSpec::name).toList());
         return specs;
     }

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code orchard.jobs.*}.
  *
- * @param location the directory holding {@code *.yaml} job specs
+ * @param location the directory holding {@code *.yaml} job specs; unset: {@code ./jobs} if there is
+ *     one, else the built-in default spec (score {@code uploads/} with the bootstrap model)
  * @param workers how many jobs run at once on this worker
  * @param queueCapacity how many formed windows may wait for a worker before new ones are refused
  *     (their triggers offer them again later)
@@ -26,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("orchard.jobs")
 public record JobSpecProperties(
-        @DefaultValue("./jobs") @NotNull Path location,
+        Path location,
         @DefaultValue("2") @Min(1) int workers,
         @DefaultValue("100") @Min(1) int queueCapacity,
         @DefaultValue("200ms") @NotNull Duration window,

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -85,6 +87,9 @@ public final class JobSpecs {
         return models;
     }
 
+    /** The class path resource of the built-in default spec. */
+    public static final String BUILT_IN = "default-jobs/score-uploads.yaml";
+
     /** Loads every {@code *.yaml} / {@code *.yml} under {@code directory}, sorted by file name. */
     public static JobSpecs load(Path directory, PropertyResolver placeholders) {
         if (!Files.isDirectory(directory)) {
@@ -100,18 +105,42 @@ public final class JobSpecs {
         } catch (IOException e) {
             throw new InvalidJobSpecException(directory.toString(), null, "cannot list: " + e.getMessage());
         }
+        Map<String, List<Object>> parsed = new LinkedHashMap<>();
+        for (Path file : files) {
+            parsed.put(file.toString(), parse(file, placeholders));
+        }
+        return of(parsed);
+    }
+
+    /**
+     * The built-in default from the jar ({@value #BUILT_IN}): score every image under {@code
+     * uploads/} of the data bucket with the champion of the bootstrap model.
+     */
+    public static JobSpecs builtIn(PropertyResolver placeholders) {
+        try (var in = JobSpecs.class.getResourceAsStream("/" + BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException(BUILT_IN + " is missing from the class path");
+            }
+            String where = "built-in " + BUILT_IN;
+            return of(Map.of(where, parse(where, new String(in.readAllBytes(), StandardCharsets.UTF_8), placeholders)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + BUILT_IN, e);
+        }
+    }
+
+    /** Checks names and retrain models across files ({@code where} → its specs). */
+    private static JobSpecs of(Map<String, List<Object>> parsed) {
         List<JobSpec> specs = new ArrayList<>();
         List<PrefixJobSpec> prefixSpecs = new ArrayList<>();
         List<RetrainSpec> retrainSpecs = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Path file : files) {
-            for (Object spec : parse(file, placeholders)) {
+        for (Map.Entry<String, List<Object>> file : parsed.entrySet()) {
+            for (Object spec : file.getValue()) {
                 String name = spec instanceof JobSpec s
                         ? s.name()
                         : spec instanceof PrefixJobSpec p ? p.name() : ((RetrainSpec) spec).name();
                 if (!names.add(name)) {
-                    throw new InvalidJobSpecException(
-                            file.toString(), "name", "'" + name + "' is used by another spec");
+                    throw new InvalidJobSpecException(file.getKey(), "name", "'" + name + "' is used by another spec");
                 }
                 if (spec instanceof JobSpec s) {
                     specs.add(s);
@@ -121,7 +150,7 @@ public final class JobSpecs {
                     RetrainSpec r = (RetrainSpec) spec;
                     if (retrainSpecs.stream().anyMatch(other -> other.model().equals(r.model()))) {
                         throw new InvalidJobSpecException(
-                                file.toString(), "model", "model '" + r.model() + "' already has a retrain spec");
+                                file.getKey(), "model", "model '" + r.model() + "' already has a retrain spec");
                     }
                     retrainSpecs.add(r);
                 }
@@ -132,13 +161,16 @@ public final class JobSpecs {
 
     /** The specs of one file: {@link JobSpec}s and {@link PrefixJobSpec}s. */
     static List<Object> parse(Path file, PropertyResolver placeholders) {
-        String where = file.toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidJobSpecException(where, null, "cannot read: " + e.getMessage());
+            throw new InvalidJobSpecException(file.toString(), null, "cannot read: " + e.getMessage());
         }
+        return parse(file.toString(), text, placeholders);
+    }
+
+    static List<Object> parse(String where, String text, PropertyResolver placeholders) {
         try {
             text = placeholders.resolveRequiredPlaceholders(text);
         } catch (IllegalArgumentException e) {

@@ -41,6 +41,27 @@ class JobSpecsTests {
     }
 
     @Test
+    void theBuiltInSpecIsTheRepositorysScoreUploadsSpecForTheBootstrapModel() {
+        MockEnvironment defaults = new MockEnvironment()
+                .withProperty("orchard.storage.bucket", "local")
+                .withProperty("orchard.bootstrap.model", "fashion");
+
+        JobSpecs builtIn = JobSpecs.builtIn(defaults);
+
+        assertThat(builtIn.all())
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("file")
+                .containsExactlyElementsOf(JobSpecs.load(Path.of("jobs"), defaults).all().stream()
+                        .filter(spec -> spec.name().equals("score-uploads"))
+                        .toList());
+        assertThat(builtIn.all().get(0).file()).isEqualTo("built-in " + JobSpecs.BUILT_IN);
+        assertThat(JobSpecs.builtIn(defaults.withProperty("orchard.bootstrap.model", "fruit"))
+                        .all()
+                        .get(0)
+                        .model())
+                .isEqualTo(new ModelRef("fruit", "champion"));
+    }
+
+    @Test
     void resolvesPlaceholdersAndDefaults() throws Exception {
         JobSpec spec = load(VALID).all().get(0);
         assertThat(spec.storage().bucket()).isEqualTo("photos");

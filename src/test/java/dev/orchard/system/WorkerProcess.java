@@ -42,7 +42,24 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(String name, Path logDir, List<String> jvmOptions, Map<String, String> arguments)
             throws IOException {
-        int port = freePort();
+        return start(name, logDir, jvmOptions, arguments, null, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, Path, List, Map)}, run in {@code workingDirectory} (null: this one)
+     * with {@code environment} added; given a {@code PORT} there, the worker is left to take its
+     * port from it instead of {@code --server.port}.
+     */
+    public static WorkerProcess start(
+            String name,
+            Path logDir,
+            List<String> jvmOptions,
+            Map<String, String> arguments,
+            Path workingDirectory,
+            Map<String, String> environment)
+            throws IOException {
+        boolean portFromEnvironment = environment.containsKey("PORT");
+        int port = portFromEnvironment ? Integer.parseInt(environment.get("PORT")) : freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(
                 java,
@@ -50,7 +67,10 @@ public final class WorkerProcess implements AutoCloseable {
                 "-XX:G1HeapRegionSize=4m")); // as the image and spring-boot:run: big decoded images are not humongous
         command.addAll(jvmOptions);
         int defaults = command.size();
-        command.addAll(List.of("-cp", classPath(), "dev.orchard.OrchardApplication", "--server.port=" + port));
+        command.addAll(List.of("-cp", classPath(), "dev.orchard.OrchardApplication"));
+        if (!portFromEnvironment) {
+            command.add("--server.port=" + port);
+        }
         String jvmArgs = System.getProperty("worker.jvm-args", "");
         if (!jvmArgs.isBlank()) {
             command.addAll(
@@ -59,8 +79,12 @@ public final class WorkerProcess implements AutoCloseable {
         arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new WorkerProcess(name, process, log, port);
@@ -179,7 +203,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
