@@ -1,7 +1,7 @@
 # Orchard worker image: build with the Maven wrapper, run on a slim JRE as a non-root user.
 #   docker build -t orchard .
 #   docker run -p 8080:8080 orchard            # embedded default (local store, H2) inside the container
-# On Cloud Run the environment selects GCS, Pub/Sub and Cloud SQL (see infra/ and the README).
+# On Cloud Run the environment selects GCS, Pub/Sub and Cloud SQL (see infra/ and docs/deploy.md).
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
@@ -10,7 +10,7 @@ COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q dependency:go-offline
 COPY src/ src/
 # -Pspring-aot: Spring's bean definitions generated at build time for the Cloud Run settings (used
-# only with -Dspring.aot.enabled=true, which infra/ sets; README "Start-up"). Another deployment
+# only with -Dspring.aot.enabled=true, which infra/ sets; docs/decisions/0001-aot-cache-and-spring-aot.md). Another deployment
 # shape: --build-arg AOT_ARGUMENTS=--orchard.storage.adapter=gcs,--orchard.pubsub.enabled=true,...
 ARG AOT_PROFILES=gcp
 ARG AOT_ARGUMENTS=--orchard.storage.adapter=gcs,--orchard.pubsub.enabled=true,--orchard.prefix-jobs.remote.enabled=true
@@ -49,8 +49,8 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+Exit
 # "Fontconfig error: No writable cache directories" to stderr at every training run.
 ENV XDG_CACHE_HOME=/tmp/.cache
 
-# Ahead-of-time cache (classes loaded and linked, and profiles, ready at the next start; README
-# "Start-up") from a training run: AotTrainingRun starts the worker on a scratch directory, where it
+# Ahead-of-time cache (classes loaded and linked, and profiles, ready at the next start; docs/
+# decisions/0001-aot-cache-and-spring-aot.md) from a training run: AotTrainingRun starts the worker on a scratch directory, where it
 # trains the sample model, becomes ready, answers readiness, the model's status and one :classify,
 # and stops — start-up, model loading and the first requests all in the cache. It exits 1 with the
 # reason on any failure (a bad jobs/ spec, never ready), which fails the build. -cp is the same class
@@ -58,7 +58,7 @@ ENV XDG_CACHE_HOME=/tmp/.cache
 # It runs on the embedded default; AOT_TRAINING_ARGUMENTS (space-separated worker arguments) trains
 # it in the deployed shape instead — Pub/Sub, PostgreSQL — when those are reachable from the build
 # (docker build --network host, emulator and database on the host), so their client classes are in
-# the cache too (README "Start-up": about 1 s of such a start). .ci/build-image.sh does that. The
+# the cache too (docs/performance.md, "Start-up": about 1 s of such a start). .ci/build-image.sh does that. The
 # value shows in the image's history: build-time stand-ins only, never real credentials.
 ARG AOT_TRAINING_ARGUMENTS=""
 RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.system.AotTrainingRun \
@@ -73,6 +73,6 @@ RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchar
 # whose settings differ from the ones the build fixed is refused with the reason (FrozenConditions).
 # It starts through the base image's own entrypoint, which execs java: USE_SYSTEM_CA_CERTS=1 (and
 # certificates mounted at /certificates/*.crt) then adds a private CA to the JVM's trust store, as on
-# any eclipse-temurin image (README "Troubleshooting").
+# any eclipse-temurin image (docs/operations.md, "Troubleshooting").
 EXPOSE 8080
 ENTRYPOINT ["/__cacert_entrypoint.sh", "java", "-XX:AOTCache=/app/cds/orchard.aot", "-jar", "/app/orchard.jar"]

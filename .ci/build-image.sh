@@ -2,8 +2,8 @@
 # Builds the worker image with its AOT cache trained in the deployed shape (Dockerfile,
 # AOT_TRAINING_ARGUMENTS): the training run subscribes through the Pub/Sub emulator at
 # $PUBSUB_EMULATOR_HOST and keeps its job repository in PostgreSQL at $ORCHARD_BUILD_POSTGRES_URL,
-# both reached over the host network, so the cache also holds their client classes (README
-# "Start-up": about 1 s of a Cloud Run start). Used by the ci and deploy workflows.
+# both reached over the host network, so the cache also holds their client classes (docs/deploy.md
+# "The image": about 1 s of a Cloud Run start). Used by the ci and deploy workflows.
 #   .ci/build-image.sh TAG [docker build options...]
 # The role (orchard/orchard unless ORCHARD_BUILD_POSTGRES_USER/_PASSWORD) must be allowed to create
 # tables in that database: its owner, or a superuser as in the workflows' postgres:15 service.

@@ -93,13 +93,13 @@ variable "prediction_retention_days" {
 }
 
 variable "spring_aot" {
-  description = "Start with Spring's build-time bean definitions (JDK_JAVA_OPTIONS=-Dspring.aot.enabled=true): 0.5–1.4 s faster to ready on the hosts measured (README: start-up figures). The image's are made for the settings this module sets; a worker started with other ones refuses to start and says which."
+  description = "Start with Spring's build-time bean definitions (JDK_JAVA_OPTIONS=-Dspring.aot.enabled=true): 0.5–1.4 s faster to ready on the hosts measured (docs/performance.md, "Start-up"). The image's are made for the settings this module sets; a worker started with other ones refuses to start and says which."
   type        = bool
   default     = true
 }
 
 variable "jvm_fast_start" {
-  description = "C1-only JIT (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1): about 1 s faster to ready (README: start-up figures) for slower steady-state Java code (Tribuo models, image decoding). Worth it when instances scale out often."
+  description = "C1-only JIT (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1): about 1 s faster to ready (docs/performance.md, "Start-up") for slower steady-state Java code (Tribuo models, image decoding). Worth it when instances scale out often."
   type        = bool
   default     = false
 }

@@ -11,7 +11,7 @@ class JobSpecFailureAnalyzer extends AbstractFailureAnalyzer<InvalidJobSpecExcep
         return new FailureAnalysis(
                 "Invalid job spec: " + cause.getMessage(),
                 "Fix " + cause.file() + (cause.field() == null ? "" : " (field '" + cause.field() + "')")
-                        + ". Job specs are described in README.md and jobs/.",
+                        + ". Job specs are described in docs/jobs.md; examples in jobs/.",
                 cause);
     }
 }

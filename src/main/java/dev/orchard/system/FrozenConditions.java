@@ -106,10 +106,11 @@ public class FrozenConditions implements BeanFactoryPostProcessor, EnvironmentAw
         }
         String listed = String.join("; ", mismatches);
         if (frozen) {
-            throw new IllegalStateException("this jar's beans were fixed at build time (Spring AOT,"
-                    + " -Dspring.aot.enabled=true) for other settings than this start's: " + listed
-                    + ". Start without -Dspring.aot.enabled=true, or build with -Pspring-aot"
-                    + " -Dorchard.aot.arguments=... for these settings (README, 'Start-up').");
+            throw new IllegalStateException(
+                    "this jar's beans were fixed at build time (Spring AOT,"
+                            + " -Dspring.aot.enabled=true) for other settings than this start's: " + listed
+                            + ". Start without -Dspring.aot.enabled=true, or build with -Pspring-aot"
+                            + " -Dorchard.aot.arguments=... for these settings (docs/decisions/0001-aot-cache-and-spring-aot.md).");
         }
         throw new IllegalStateException("FrozenConditions no longer mirrors the conditions it checks"
                 + " (a bug in Orchard, not in the settings): " + listed);

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>Orchard does not use {@code @EnableScheduling}: its post-processor inspected every method of
  * every bean at each start to find three {@code @Scheduled} methods (about 6 % of the start-up's
- * main thread; README "Start-up"). Features register their tasks here, usually once the application
+ * main thread; docs/decisions/0001-aot-cache-and-spring-aot.md). Features register their tasks here, usually once the application
  * is ready; {@code NoStartupAnnotationScansTests} fails the build if a {@code @Scheduled} appears,
  * since nothing would run it.
  *

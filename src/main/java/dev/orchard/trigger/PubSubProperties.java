@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the local store is a valid combination). The emulator and project are spring-cloud-gcp's own
  * settings: {@code spring.cloud.gcp.pubsub.emulator-host}, {@code spring.cloud.gcp.project-id}.
  *
- * @param enabled subscribe to the subscriptions below
+ * @param enabled subscribe to the notification and command subscriptions
  * @param notificationSubscription Cloud Storage OBJECT_FINALIZE notifications (empty: none)
  * @param commandSubscription JSON commands (empty: none)
  * @param deadLetterTopic where malformed and rejected messages go, with the reason in the {@code

@@ -114,7 +114,7 @@ public final class StartupBenchmark {
                     List.of("-XX:AOTCache=" + aot, "-XX:TieredStopAtLevel=1"),
                     null));
             if (Boolean.getBoolean("benchmark.spring-aot")) {
-                // the jar must be built with -Pspring-aot for the embedded default (README); the
+                // the jar must be built with -Pspring-aot for the embedded default (docs/performance.md); the
                 // cache is the one trained above without Spring AOT, as in the image
                 setups.add(new Setup(
                         "Java 25 + AOT cache trained to refresh + Spring AOT",
