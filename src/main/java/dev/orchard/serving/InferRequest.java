@@ -103,7 +103,8 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
             try {
                 rows.add(decoder.decode(bytes, input));
             } catch (ImageRejectedException e) {
-                throw new BadPredictException("input \"" + INPUT + "\"[" + i + "]: " + e.getMessage());
+                throw new ImageRejectedException(
+                        e.reason(), "input \"" + INPUT + "\"[" + i + "]: " + e.getMessage(), e);
             }
         }
         return rows;

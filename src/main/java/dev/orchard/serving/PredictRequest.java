@@ -80,7 +80,7 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
             try {
                 return decoder.decode(bytes, input);
             } catch (ImageRejectedException e) {
-                throw new BadPredictException(where + e.getMessage());
+                throw new ImageRejectedException(e.reason(), where + e.getMessage(), e);
             }
         }
         if (node.isArray()) {

@@ -60,8 +60,9 @@ final class TensorBodies {
 
     /**
      * The tensor protocols' error answer for a failed request, {@code {"error": "..."}}: 400 for a
-     * request that does not fit (a wrong type or value anywhere in the body included), 413 too
-     * large, 404 unknown model or version, 503 with {@code Retry-After} when overloaded, the decode
+     * request that does not fit (a wrong type or value anywhere in the body, an image that is not
+     * a usable JPEG, PNG or WebP), 413 too large (the body, or an image's bytes, pixels or decode
+     * memory), 404 unknown model or version, 503 with {@code Retry-After} when overloaded, the decode
      * budget is busy or the model cannot be loaded, 500 (logged) for anything else.
      */
     static ResponseEntity<Map<String, Object>> failure(RuntimeException e, String route, Logger log) {

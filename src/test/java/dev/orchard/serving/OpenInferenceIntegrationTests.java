@@ -170,7 +170,7 @@ class OpenInferenceIntegrationTests extends EmbeddedWorkerSupport {
                         "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\""
                                 + Base64.getEncoder().encodeToString(TestImages.pngHeaderClaiming(50_000, 50_000))
                                 + "\"]}]}"),
-                400,
+                413,
                 "50000x50000");
         assertError(
                 infer(

@@ -94,8 +94,8 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
                 predict(
                         "/v1/models/fashion:predict",
                         "{\"instances\":[{\"b64\":\"" + b64(TestImages.pngHeaderClaiming(50_000, 50_000)) + "\"}]}"),
-                400,
-                "50000x50000");
+                413,
+                "instance 0: PNG header declares 50000x50000");
         assertError(predict("/v1/models/fashion:predict", "{\"instances\":[]}"), 400, "no instances");
         assertError(predict("/v1/models/fashion:predict", "{\"instances\":[],\"inputs\":[]}"), 400, "exactly one");
         assertError(
