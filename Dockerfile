@@ -61,7 +61,7 @@ ENV XDG_CACHE_HOME=/tmp/.cache
 # the cache too (docs/performance.md, "Start-up": about 1 s of such a start). .ci/build-image.sh does that. The
 # value shows in the image's history: build-time stand-ins only, never real credentials.
 ARG AOT_TRAINING_ARGUMENTS=""
-RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.system.AotTrainingRun \
+RUN java -XX:AOTCacheOutput=/app/cds/orchard.aot -cp /app/orchard.jar dev.orchard.AotTrainingRun \
       --server.port=0 --orchard.storage.local.root=/tmp/cds-training \
       --orchard.registry.work-dir=/tmp/cds-training/work --server.tomcat.basedir=/tmp/cds-training/tomcat \
       ${AOT_TRAINING_ARGUMENTS} \

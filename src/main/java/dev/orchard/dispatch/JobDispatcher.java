@@ -6,7 +6,6 @@ import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.retrain.Retrainer;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.PreconditionFailedException;
-import dev.orchard.trigger.JobRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,7 +135,7 @@ public final class JobDispatcher implements AutoCloseable {
     /** Acked once the run is recorded (or found): the job itself runs, and resumes, in the background. */
     private CompletableFuture<Outcome> scorePrefix(JobRequest.ScorePrefix score) {
         try {
-            PrefixJobs.Submission submission = prefixJobs.submit(score);
+            PrefixJobs.Submission submission = prefixJobs.submit(score.forPrefixJobs());
             return CompletableFuture.completedFuture(submission.existing() ? Outcome.DUPLICATE : Outcome.COMPLETED);
         } catch (ModelNotFoundException | IllegalArgumentException e) {
             throw new RejectedRequestException(e.getMessage());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.retrain.Retrainer;
-import dev.orchard.trigger.JobRequest;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Locale;
@@ -82,7 +81,7 @@ class JobsController {
         String bucket = slash < 0 ? path : path.substring(0, slash);
         String prefix = slash < 0 ? "" : path.substring(slash + 1);
         PrefixJobs.Submission submission =
-                jobs.submit(new JobRequest.ScorePrefix(bucket, prefix, body.model(), body.id(), body.partitions()));
+                jobs.submit(new PrefixJobs.Request(bucket, prefix, body.model(), body.id(), body.partitions()));
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + submission.id()))
                 .body(submission);

@@ -1,7 +1,6 @@
 package dev.orchard.dispatch;
 
 import dev.orchard.prefixscoring.PrefixJobs;
-import dev.orchard.trigger.JobRequest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -74,7 +73,7 @@ class PrefixSchedules {
         Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
         String run = spec.name() + "-" + MINUTE.format(minute);
         try {
-            PrefixJobs.Submission submission = jobs.submit(new JobRequest.ScorePrefix(
+            PrefixJobs.Submission submission = jobs.submit(new PrefixJobs.Request(
                     spec.bucket(),
                     spec.prefixOn(minute.atZone(ZoneOffset.UTC).toLocalDate()),
                     spec.model().toString(),

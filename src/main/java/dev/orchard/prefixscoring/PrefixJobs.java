@@ -7,7 +7,6 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.Claims;
 import dev.orchard.storage.ObjectNames;
-import dev.orchard.trigger.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -90,7 +89,7 @@ public final class PrefixJobs {
      * @throws ModelNotFoundException if the model or the pinned version does not exist
      * @throws IllegalArgumentException if the request is not valid
      */
-    public Submission submit(JobRequest.ScorePrefix request) {
+    public Submission submit(Request request) {
         String run = request.id() == null ? newRunId() : request.id();
         if (!RUN_ID.matcher(run).matches()) {
             throw new IllegalArgumentException(
@@ -305,6 +304,15 @@ public final class PrefixJobs {
     }
 
     /** {@code GET /jobs/{id}}. */
+    /**
+     * A run to start: score every image under {@code gs://bucket/prefix} with {@code model} ({@code
+     * name}, {@code name@champion} or {@code name@<version>}).
+     *
+     * @param id the run's idempotency key (the same id is the same run); {@code null} for a new one
+     * @param partitions most partitions; {@code null} for the configured number
+     */
+    public record Request(String bucket, String prefix, String model, String id, Integer partitions) {}
+
     public record JobStatus(
             String id,
             String status,

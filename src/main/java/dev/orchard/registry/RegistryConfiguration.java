@@ -1,6 +1,5 @@
 package dev.orchard.registry;
 
-import dev.orchard.OrchardApplication;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.StorageProperties;
 import java.time.Clock;
@@ -15,7 +14,7 @@ class RegistryConfiguration {
     @Bean
     ModelRegistry modelRegistry(
             BlobStore store, StorageProperties storage, JsonMapper json, ObjectProvider<Clock> clock) {
-        String version = OrchardApplication.class.getPackage().getImplementationVersion();
+        String version = RegistryConfiguration.class.getPackage().getImplementationVersion();
         return new ModelRegistry(
                 store,
                 storage.modelBucketOrDefault(),

@@ -1,5 +1,6 @@
 package dev.orchard.trigger;
 
+import dev.orchard.dispatch.JobRequest;
 import dev.orchard.registry.ModelNames;
 import java.util.Set;
 import tools.jackson.core.JacksonException;

@@ -6,6 +6,7 @@ import com.google.cloud.spring.pubsub.core.subscriber.PubSubSubscriberTemplate;
 import com.google.cloud.spring.pubsub.support.BasicAcknowledgeablePubsubMessage;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.orchard.dispatch.JobDispatcher;
+import dev.orchard.dispatch.JobRequest;
 import dev.orchard.dispatch.Outcome;
 import dev.orchard.dispatch.RejectedRequestException;
 import dev.orchard.storage.ObjectRef;

@@ -1,6 +1,7 @@
 package dev.orchard.trigger;
 
 import dev.orchard.dispatch.JobDispatcher;
+import dev.orchard.dispatch.JobRequest;
 import dev.orchard.dispatch.JobSpec;
 import dev.orchard.dispatch.JobSpecs;
 import dev.orchard.dispatch.Outcome;

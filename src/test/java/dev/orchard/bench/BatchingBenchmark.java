@@ -1,11 +1,11 @@
 package dev.orchard.bench;
 
+import dev.orchard.AotTrainingRun;
 import dev.orchard.OrchardApplication;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TestImages;
 import dev.orchard.model.TestSavedModels;
 import dev.orchard.registry.ModelRegistry;
-import dev.orchard.system.AotTrainingRun;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,6 @@
 package dev.orchard.bench;
 
-import dev.orchard.system.AotTrainingRun;
+import dev.orchard.AotTrainingRun;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,8 +2,8 @@ package dev.orchard.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchard.AotTrainingRun;
 import dev.orchard.registry.ChampionCommands;
-import dev.orchard.system.AotTrainingRun;
 import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orchard.dispatch.JobRequest;
 import dev.orchard.storage.ObjectRef;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
-package dev.orchard.system;
+package dev.orchard;
 
-import dev.orchard.OrchardApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

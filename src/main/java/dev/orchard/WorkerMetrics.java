@@ -1,4 +1,4 @@
-package dev.orchard.system;
+package dev.orchard;
 
 import dev.orchard.serving.MicroBatcher;
 import io.micrometer.core.instrument.Gauge;

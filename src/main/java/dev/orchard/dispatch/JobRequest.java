@@ -1,5 +1,6 @@
-package dev.orchard.trigger;
+package dev.orchard.dispatch;
 
+import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.storage.ObjectRef;
 
 /** Work asked of Orchard, whatever trigger it came from. Parsed and validated at the edge. */
@@ -26,6 +27,11 @@ public sealed interface JobRequest {
 
         public ScorePrefix withId(String id) {
             return new ScorePrefix(bucket, prefix, model, id, partitions);
+        }
+
+        /** This request as the prefix-job feature takes it. */
+        public PrefixJobs.Request forPrefixJobs() {
+            return new PrefixJobs.Request(bucket, prefix, model, id, partitions);
         }
     }
 

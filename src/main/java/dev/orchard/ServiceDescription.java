@@ -1,4 +1,4 @@
-package dev.orchard.system;
+package dev.orchard;
 
 import dev.orchard.dispatch.JobSpec;
 import dev.orchard.dispatch.JobSpecs;

@@ -1,4 +1,4 @@
-package dev.orchard.system;
+package dev.orchard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
