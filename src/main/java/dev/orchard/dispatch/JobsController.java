@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.retrain.Retrainer;
+import dev.orchard.storage.GcsUri;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Locale;
@@ -65,10 +66,11 @@ class JobsController {
         if (!"score".equals(body.job())) {
             throw new IllegalArgumentException("\"job\" must be \"score\" or \"retrain\"");
         }
-        if (body.input() == null
-                || !body.input().startsWith("gs://")
-                || body.input().length() <= 5) {
-            throw new IllegalArgumentException("\"input\" must be gs://bucket/prefix/");
+        GcsUri input;
+        try {
+            input = GcsUri.parse(body.input());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"input\" must be gs://bucket/prefix/: " + e.getMessage());
         }
         if (body.model() == null || body.model().isBlank()) {
             throw new IllegalArgumentException("\"model\" must be 'name', 'name@champion' or 'name@<version>'");
@@ -76,12 +78,8 @@ class JobsController {
         if (body.partitions() != null && (body.partitions() < 1 || body.partitions() > 10_000)) {
             throw new IllegalArgumentException("\"partitions\" must be from 1 to 10000");
         }
-        String path = body.input().substring(5);
-        int slash = path.indexOf('/');
-        String bucket = slash < 0 ? path : path.substring(0, slash);
-        String prefix = slash < 0 ? "" : path.substring(slash + 1);
-        PrefixJobs.Submission submission =
-                jobs.submit(new PrefixJobs.Request(bucket, prefix, body.model(), body.id(), body.partitions()));
+        PrefixJobs.Submission submission = jobs.submit(
+                new PrefixJobs.Request(input.bucket(), input.path(), body.model(), body.id(), body.partitions()));
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + submission.id()))
                 .body(submission);

@@ -1,6 +1,6 @@
 package dev.orchard.dispatch;
 
-import dev.orchard.registry.ModelNames;
+import dev.orchard.registry.ModelReference;
 
 /**
  * {@code name@champion} (the default when no {@code @} is given). Pinned versions ({@code name@3})
@@ -11,17 +11,12 @@ public record ModelRef(String name, String alias) {
     public static final String CHAMPION = "champion";
 
     public static ModelRef parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("model must be 'name' or 'name@champion'");
+        ModelReference reference = ModelReference.parse(text);
+        if (!reference.champion()) {
+            throw new IllegalArgumentException(
+                    "model alias must be '@" + CHAMPION + "', got '@" + reference.version() + "'");
         }
-        int at = text.indexOf('@');
-        String name = at < 0 ? text : text.substring(0, at);
-        String alias = at < 0 ? CHAMPION : text.substring(at + 1);
-        ModelNames.requireValid(name);
-        if (!alias.equals(CHAMPION)) {
-            throw new IllegalArgumentException("model alias must be '@" + CHAMPION + "', got '@" + alias + "'");
-        }
-        return new ModelRef(name, alias);
+        return new ModelRef(reference.name(), CHAMPION);
     }
 
     @Override

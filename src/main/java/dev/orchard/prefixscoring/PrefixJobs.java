@@ -1,8 +1,8 @@
 package dev.orchard.prefixscoring;
 
 import dev.orchard.registry.Alias;
-import dev.orchard.registry.ModelNames;
 import dev.orchard.registry.ModelNotFoundException;
+import dev.orchard.registry.ModelReference;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.Claims;
@@ -101,10 +101,8 @@ public final class PrefixJobs {
         if (!trimmed.isEmpty()) {
             ObjectNames.requireValid(trimmed); // no "..", no absolute paths
         }
-        String model = request.model().contains("@")
-                ? request.model().substring(0, request.model().indexOf('@'))
-                : request.model();
-        ModelNames.requireValid(model);
+        ModelReference reference = ModelReference.parse(request.model());
+        String model = reference.name();
         JobParameters identifying = identifying(run, request.bucket(), request.prefix(), model);
         JobInstance instance = jobRepository.getJobInstance(PrefixJobConfiguration.JOB_NAME, identifying);
         if (instance != null) {
@@ -126,7 +124,7 @@ public final class PrefixJobs {
                         restart(last).name());
             }
         }
-        int version = resolve(model, request.model());
+        int version = resolve(reference);
         JobParametersBuilder builder = new JobParametersBuilder(identifying);
         String trace = org.slf4j.MDC.get(dev.orchard.system.TraceIds.MDC_KEY);
         if (dev.orchard.system.TraceIds.valid(trace)) {
@@ -339,20 +337,14 @@ public final class PrefixJobs {
                 + JobOutput.of(outputBucket, JOB, run).directory();
     }
 
-    private int resolve(String model, String reference) {
-        String alias = reference.contains("@") ? reference.substring(reference.indexOf('@') + 1) : "champion";
-        if (alias.equals("champion")) {
+    private int resolve(ModelReference reference) {
+        String model = reference.name();
+        if (reference.champion()) {
             return registry.champion(model)
                     .map(Alias::version)
                     .orElseThrow(() -> new ModelNotFoundException("model '" + model + "' has no champion"));
         }
-        int version;
-        try {
-            version = Integer.parseInt(alias);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "model must be 'name', 'name@champion' or 'name@<version>', got '" + reference + "'");
-        }
+        int version = reference.version();
         registry.manifest(model, version)
                 .orElseThrow(() -> new ModelNotFoundException("model '" + model + "' has no version " + version));
         return version;

@@ -3,6 +3,7 @@ package dev.orchard.registry;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectNames;
 import dev.orchard.storage.StoredObject;
 import java.io.IOException;
@@ -151,13 +152,18 @@ public final class ModelImport {
         Map<String, byte[]> files = new LinkedHashMap<>();
         long total = 0;
         if (source != null && source.startsWith("gs://")) {
-            String path = source.substring(5);
-            int slash = path.indexOf('/');
-            if (slash <= 0 || !path.endsWith("/")) {
-                throw new IllegalArgumentException("source must be gs://bucket/prefix/ or a directory, got " + source);
+            GcsUri location;
+            try {
+                location = GcsUri.parse(source);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "source must be gs://bucket/prefix/ or a directory: " + e.getMessage());
             }
-            String bucket = path.substring(0, slash);
-            String prefix = path.substring(slash + 1);
+            if (!location.path().isEmpty() && !location.path().endsWith("/")) {
+                throw new IllegalArgumentException("source must be gs://bucket/prefix/ (ending in '/'), got " + source);
+            }
+            String bucket = location.bucket();
+            String prefix = location.path();
             for (StoredObject object : store.list(bucket, prefix)) {
                 String name = object.ref().name().substring(prefix.length());
                 if (name.isEmpty() || name.endsWith("/")) {

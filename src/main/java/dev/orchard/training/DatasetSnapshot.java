@@ -3,6 +3,7 @@ package dev.orchard.training;
 import dev.orchard.registry.Sha256;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
@@ -65,13 +66,14 @@ public record DatasetSnapshot(String uri, List<LabelledObject> objects, String f
 
         /** Parses {@code gs://bucket/prefix/} or {@code gs://bucket/name.jsonl}. */
         public static Location parse(String uri) {
-            if (uri == null || !uri.startsWith("gs://") || uri.indexOf('/', 5) < 0) {
+            GcsUri location;
+            try {
+                location = GcsUri.parse(uri);
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "a dataset is gs://bucket/prefix/ or gs://bucket/…/manifest.jsonl, got '" + uri + "'");
+                        "a dataset is gs://bucket/prefix/ or gs://bucket/…/manifest.jsonl: " + e.getMessage());
             }
-            String rest = uri.substring(5);
-            int slash = rest.indexOf('/');
-            return new Location(rest.substring(0, slash), rest.substring(slash + 1));
+            return new Location(location.bucket(), location.path());
         }
 
         public boolean manifest() {
@@ -184,18 +186,13 @@ public record DatasetSnapshot(String uri, List<LabelledObject> objects, String f
             throw new IllegalArgumentException(
                     where + "label must be 1.." + MAX_LABEL_LENGTH + " printable characters, got '" + label + "'");
         }
-        if (!uri.startsWith("gs://") || uri.indexOf('/', 5) < 6 || uri.endsWith("/")) {
-            throw new IllegalArgumentException(where + "uri must be gs://bucket/object, got '" + uri + "'");
-        }
-        String rest = uri.substring(5);
-        int slash = rest.indexOf('/');
-        String name = rest.substring(slash + 1);
+        GcsUri object;
         try {
-            dev.orchard.storage.ObjectNames.requireValid(name);
+            object = GcsUri.parseObject(uri);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + e.getMessage());
+            throw new IllegalArgumentException(where + "uri " + e.getMessage());
         }
-        return new Line(rest.substring(0, slash), name, label);
+        return new Line(object.bucket(), object.path(), label);
     }
 
     /** Pins each line's object: a stat each for small manifests, one listing per bucket for big ones. */

@@ -2,6 +2,8 @@ package dev.orchard.trigger;
 
 import dev.orchard.dispatch.JobRequest;
 import dev.orchard.registry.ModelNames;
+import dev.orchard.registry.ModelReference;
+import dev.orchard.storage.GcsUri;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -66,19 +68,18 @@ public final class CommandMessage {
     }
 
     private static JobRequest scorePrefix(JsonNode root) {
-        String input = text(root, "input", 2048);
-        if (!input.startsWith("gs://") || input.length() <= 5) {
-            throw new MalformedMessageException("input must be gs://bucket/prefix/, got '" + input + "'");
-        }
-        String path = input.substring(5);
-        int slash = path.indexOf('/');
-        String bucket = slash < 0 ? path : path.substring(0, slash);
-        String prefix = slash < 0 ? "" : path.substring(slash + 1);
-        if (!GcsNotification.isBucketName(bucket)) {
-            throw new MalformedMessageException("input names no valid bucket: '" + input + "'");
+        GcsUri input;
+        try {
+            input = GcsUri.parse(text(root, "input", 2048));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("input must be gs://bucket/prefix/: " + e.getMessage());
         }
         String model = text(root, "model", 256);
-        ModelNames.requireValid(model.contains("@") ? model.substring(0, model.indexOf('@')) : model);
+        try {
+            ModelReference.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(e.getMessage());
+        }
         String id = optionalText(root, "id", 100, null);
         Integer partitions = null;
         if (root.hasNonNull("partitions")) {
@@ -88,7 +89,7 @@ public final class CommandMessage {
             }
             partitions = value.asInt();
         }
-        return new JobRequest.ScorePrefix(bucket, prefix, model, id, partitions);
+        return new JobRequest.ScorePrefix(input.bucket(), input.path(), model, id, partitions);
     }
 
     private static boolean force(JsonNode root) {

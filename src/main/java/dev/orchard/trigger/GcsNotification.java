@@ -1,5 +1,6 @@
 package dev.orchard.trigger;
 
+import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectNames;
 import dev.orchard.storage.ObjectRef;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class GcsNotification {
             return Optional.empty();
         }
         String bucket = require(attributes, "bucketId");
-        if (!isBucketName(bucket)) {
+        if (!GcsUri.isBucketName(bucket)) {
             throw new MalformedMessageException("bucketId is not a bucket name: '" + abbreviated(bucket) + "'");
         }
         String object = require(attributes, "objectId");
@@ -51,13 +52,6 @@ public final class GcsNotification {
             throw new MalformedMessageException("objectId is not an object name Orchard accepts: " + e.getMessage());
         }
         return Optional.of(new ObjectRef(bucket, object, parsed));
-    }
-
-    /** Cloud Storage's bucket name rules: 3-222 of lower-case letters, digits, '.', '_', '-'. */
-    static boolean isBucketName(String bucket) {
-        return bucket.length() >= 3
-                && bucket.length() <= 222
-                && BUCKET.matcher(bucket).matches();
     }
 
     private static String abbreviated(String value) {

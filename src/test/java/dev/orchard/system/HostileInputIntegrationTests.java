@@ -402,8 +402,12 @@ class HostileInputIntegrationTests {
         assertThat(worker.peakResidentBytes()).isLessThan(CONTAINER_BYTES);
     }
 
+    /**
+     * First, while the worker's streaming pulls are fresh: the emulator stops answering a stream's
+     * pings after a while, and messages published while the client reopens it may stay undelivered.
+     */
     @Test
-    @Order(4)
+    @Order(0)
     @EnabledIf("dev.orchard.testing.TestBackends#pubSubAvailable")
     void hostileMessagesAreDeadLetteredWithAReasonAndTheWorkerLives() throws Exception {
         // given: messages that can never succeed, one with as many attributes as Pub/Sub allows, full

@@ -102,7 +102,7 @@ class MessageParsingTests {
         assertRejected(score + ",\"partitions\":99999999999999999999999}", "partitions must be a whole number");
         assertRejected(score + ",\"partitions\":0}", "partitions must be a whole number");
         assertRejected(score + ",\"partitions\":2.5}", "partitions must be a whole number");
-        assertRejected("{\"job\":\"score\",\"model\":\"fruit\",\"input\":\"gs://B!/x/\"}", "no valid bucket");
+        assertRejected("{\"job\":\"score\",\"model\":\"fruit\",\"input\":\"gs://B!/x/\"}", "not a bucket name: 'B!'");
         assertRejected(
                 "{\"job\":\"score\",\"model\":\"" + "m".repeat(300) + "\",\"input\":\"gs://photos/x/\"}",
                 "limit is 256");
