@@ -1,5 +1,6 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -278,13 +279,15 @@ public final class JobSpecs {
         if (!raw.input().startsWith("gs://") || !raw.input().endsWith("/")) {
             throw new InvalidJobSpecException(file, "input", "must be gs://bucket/prefix/, got '" + raw.input() + "'");
         }
-        String path = raw.input().substring(5);
-        int slash = path.indexOf('/');
-        String bucket = path.substring(0, slash);
-        String prefix = path.substring(slash + 1);
-        if (bucket.isEmpty()) {
-            throw new InvalidJobSpecException(file, "input", "names no bucket: '" + raw.input() + "'");
+        GcsUri input;
+        try {
+            input = GcsUri.parse(raw.input());
+            GcsUri.parse(raw.input().replace("{date}", "2026-01-01")); // what a run's prefix will be
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, "input", "must be gs://bucket/prefix/: " + e.getMessage());
         }
+        String bucket = input.bucket();
+        String prefix = input.path();
         if (!prefix.isEmpty()) {
             folder(file, "input", prefix.replace("{date}", "2026-01-01"));
         }

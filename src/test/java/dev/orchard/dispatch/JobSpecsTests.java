@@ -136,11 +136,12 @@ class JobSpecsTests {
     void badScorePrefixSpecsNameTheField() {
         String base = "name: nightly\nkind: score-prefix\nmodel: fruit\n";
         assertInvalid(base + "input: /local/dir/\n", "input", "gs://bucket/prefix/");
-        assertInvalid(base + "input: gs://b/x\n", "input", "gs://bucket/prefix/");
-        assertInvalid(base + "input: gs://b/../x/\n", "input", "..");
-        assertInvalid(base + "input: gs://b/x/\ntrigger:\n  schedule: \"every night\"\n", "trigger.schedule", "cron");
-        assertInvalid(base + "input: gs://b/x/\npartitions: 0\n", "partitions", "1..10000");
-        assertInvalid(base + "input: gs://b/x/\noutput: predictions/\n", "output", "not used");
+        assertInvalid(base + "input: gs://photos/x\n", "input", "gs://bucket/prefix/");
+        assertInvalid(base + "input: gs://photos/../x/\n", "input", "..");
+        assertInvalid(
+                base + "input: gs://photos/x/\ntrigger:\n  schedule: \"every night\"\n", "trigger.schedule", "cron");
+        assertInvalid(base + "input: gs://photos/x/\npartitions: 0\n", "partitions", "1..10000");
+        assertInvalid(base + "input: gs://photos/x/\noutput: predictions/\n", "output", "not used");
         assertInvalid(
                 "name: up\nkind: score\ntrigger:\n  schedule: \"0 0 2 * * *\"\n  storage:\n    bucket: b\n"
                         + "    prefix: uploads/\nmodel: fruit\noutput: predictions/\n",
@@ -196,7 +197,7 @@ class JobSpecsTests {
         assertInvalid(RETRAIN.replace("new-objects: 250", "new-objects: 0"), "trigger.new-objects", "at least 1");
         assertInvalid(RETRAIN.replace("0 0 3 * * SUN", "weekly"), "trigger.schedule", "cron");
         assertInvalid(RETRAIN + "output: predictions/\n", "output", "not used by kind 'retrain'");
-        assertInvalid(VALID + "dataset: gs://b/x/\n", "dataset", "only for kind 'retrain'");
+        assertInvalid(VALID + "dataset: gs://photos/x/\n", "dataset", "only for kind 'retrain'");
         assertInvalid(
                 RETRAIN + "---\n" + RETRAIN.replace("name: retrain-fruit", "name: again"), "model", "already has");
     }
