@@ -115,10 +115,7 @@ public final class UploadScorer {
             try {
                 blob = store.get(object, decoder.maxBytes());
             } catch (ObjectTooLargeException e) {
-                writeError(spec, object, "TOO_LARGE", e.getMessage(), window.traceOf(object));
-                log.warn("{} not scored: {} (TOO_LARGE)", object, e.getMessage());
-                done(window, object);
-                return Optional.empty();
+                return rejected(window, object, "TOO_LARGE", e.getMessage());
             }
             if (blob.isEmpty()) {
                 skipMissing(spec, object, window.traceOf(object));
@@ -129,15 +126,20 @@ public final class UploadScorer {
                 return Optional.of(
                         decoder.decode(blob.get().content(), model.classifier().input()));
             } catch (ImageRejectedException e) {
-                writeError(spec, object, e.reason().name(), e.getMessage(), window.traceOf(object));
-                log.warn("{} not scored: {} ({})", object, e.getMessage(), e.reason());
-                done(window, object);
-                return Optional.empty();
+                return rejected(window, object, e.reason().name(), e.getMessage());
             }
         } catch (RuntimeException e) {
             fail(window, object, e);
             return Optional.empty();
         }
+    }
+
+    /** An upload that can never be scored: its error result is its one result. */
+    private Optional<float[]> rejected(UploadWindow window, ObjectRef object, String reason, String message) {
+        writeError(window.spec(), object, reason, message, window.traceOf(object));
+        log.warn("{} not scored: {} ({})", object, message, reason);
+        done(window, object);
+        return Optional.empty();
     }
 
     private int classify(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> objects, List<float[]> inputs) {

@@ -41,15 +41,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "Model unavailable", e.getMessage()));
     }
 
-    @ExceptionHandler(OverloadedException.class)
-    ResponseEntity<ProblemDetail> overloaded(OverloadedException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage()));
-    }
-
-    @ExceptionHandler(DecodeBusyException.class)
-    ResponseEntity<ProblemDetail> decodeBusy(DecodeBusyException e) {
+    @ExceptionHandler({OverloadedException.class, DecodeBusyException.class})
+    ResponseEntity<ProblemDetail> overloaded(RuntimeException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", e.getMessage()));
