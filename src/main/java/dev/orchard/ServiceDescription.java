@@ -1,8 +1,8 @@
 package dev.orchard;
 
-import dev.orchard.dispatch.JobSpec;
 import dev.orchard.dispatch.JobSpecs;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.uploads.UploadSpec;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -46,7 +46,7 @@ class ServiceDescription {
                         "GET /actuator/health/readiness"));
     }
 
-    private static Map<String, String> job(JobSpec spec) {
+    private static Map<String, String> job(UploadSpec spec) {
         return Map.of(
                 "name",
                 spec.name(),

@@ -3,9 +3,9 @@ package dev.orchard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.orchard.dispatch.UploadLedger;
 import dev.orchard.model.TestImages;
 import dev.orchard.training.SampleDataset;
+import dev.orchard.uploads.UploadLedger;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

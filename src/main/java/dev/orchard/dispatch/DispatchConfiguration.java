@@ -3,22 +3,14 @@ package dev.orchard.dispatch;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.retrain.Retrainer;
-import dev.orchard.storage.StorageProperties;
+import dev.orchard.uploads.UploadSpec;
+import dev.orchard.uploads.UploadWindowing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
-import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 class DispatchConfiguration {
@@ -33,7 +25,7 @@ class DispatchConfiguration {
                             "no jobs/ directory in {} and orchard.jobs.location not set: using the built-in spec {}"
                                     + " (score uploads/ with the bootstrap model's champion)",
                             Path.of("").toAbsolutePath(),
-                            builtIn.all().stream().map(JobSpec::name).toList());
+                            builtIn.all().stream().map(UploadSpec::name).toList());
             return builtIn;
         }
         JobSpecs specs = JobSpecs.load(location, environment);
@@ -42,77 +34,17 @@ class DispatchConfiguration {
                         "loaded {} job spec(s) from {}: {}",
                         specs.all().size(),
                         location,
-                        specs.all().stream().map(JobSpec::name).toList());
+                        specs.all().stream().map(UploadSpec::name).toList());
         return specs;
     }
 
-    @Bean(destroyMethod = "close")
-    WorkerIdentity workerIdentity(JobSpecProperties properties, StorageProperties storage) {
-        return WorkerIdentity.of(
-                properties.workerId(),
-                storage.adapter() == StorageProperties.Adapter.LOCAL
-                        ? storage.local().root()
-                        : null);
-    }
-
     @Bean
-    UploadLedger uploadLedger(
-            DataSource dataSource,
-            PlatformTransactionManager transactions,
-            JobSpecProperties properties,
-            WorkerIdentity identity,
-            ObjectProvider<Clock> clock) {
-        return new UploadLedger(
-                new JdbcTemplate(dataSource),
-                transactions,
-                identity.name(),
-                properties.claimLease(),
-                clock.getIfAvailable(Clock::systemUTC));
-    }
-
-    @Bean(destroyMethod = "close")
-    LedgerHeartbeat ledgerHeartbeat(UploadLedger ledger) {
-        return new LedgerHeartbeat(ledger);
-    }
-
-    @Bean
-    UploadWindows uploadWindows() {
-        return new UploadWindows();
-    }
-
-    @Bean
-    ThreadPoolTaskExecutor jobExecutor(JobSpecProperties properties) {
-        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-        executor.setThreadNamePrefix("orchard-job-");
-        executor.setCorePoolSize(properties.workers());
-        executor.setMaxPoolSize(properties.workers());
-        executor.setQueueCapacity(properties.queueCapacity());
-        executor.setWaitForTasksToCompleteOnShutdown(true);
-        executor.setAwaitTerminationSeconds(30);
-        return executor;
-    }
-
-    @Bean(destroyMethod = "close")
     JobDispatcher jobDispatcher(
             JobSpecs specs,
             ChampionCommands champions,
             PrefixJobs prefixJobs,
             Retrainer retrainer,
-            JobOperator jobOperator,
-            @Qualifier("scoreUploadsJob") Job windowJob,
-            ThreadPoolTaskExecutor jobExecutor,
-            UploadWindows windows,
-            JobSpecProperties properties) {
-        return new JobDispatcher(
-                specs,
-                champions,
-                prefixJobs,
-                retrainer,
-                jobOperator,
-                windowJob,
-                jobExecutor,
-                windows,
-                properties.window(),
-                properties.maxWindowSize());
+            UploadWindowing uploads) {
+        return new JobDispatcher(specs, champions, prefixJobs, retrainer, uploads);
     }
 }

@@ -1,7 +1,10 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.registry.ModelReference;
 import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectNames;
+import dev.orchard.uploads.UploadSpec;
+import dev.orchard.uploads.UploadSpecs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,22 +31,22 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * instead of silently scoring nothing. {@code ${VAR:default}} placeholders are resolved from the
  * environment first. A file may hold several specs separated by {@code ---}.
  */
-public final class JobSpecs {
+public final class JobSpecs implements UploadSpecs {
 
     static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final List<JobSpec> specs;
+    private final List<UploadSpec> specs;
     private final List<PrefixJobSpec> prefixSpecs;
     private final List<RetrainSpec> retrainSpecs;
 
-    public JobSpecs(List<JobSpec> specs) {
+    public JobSpecs(List<UploadSpec> specs) {
         this(specs, List.of(), List.of());
     }
 
-    public JobSpecs(List<JobSpec> specs, List<PrefixJobSpec> prefixSpecs, List<RetrainSpec> retrainSpecs) {
+    public JobSpecs(List<UploadSpec> specs, List<PrefixJobSpec> prefixSpecs, List<RetrainSpec> retrainSpecs) {
         this.specs = List.copyOf(specs);
         this.prefixSpecs = List.copyOf(prefixSpecs);
         this.retrainSpecs = List.copyOf(retrainSpecs);
@@ -60,7 +63,7 @@ public final class JobSpecs {
     }
 
     /** The upload-scoring ({@code kind: score}) specs. */
-    public List<JobSpec> all() {
+    public List<UploadSpec> all() {
         return specs;
     }
 
@@ -70,13 +73,14 @@ public final class JobSpecs {
     }
 
     /** The score spec whose storage trigger matches the object, if any (first by file name). */
-    public Optional<JobSpec> scoreSpecFor(String bucket, String object) {
+    public Optional<UploadSpec> scoreSpecFor(String bucket, String object) {
         return specs.stream()
-                .filter(s -> s.kind() == JobSpec.Kind.SCORE && s.storage().matches(bucket, object))
+                .filter(s -> s.kind() == UploadSpec.Kind.SCORE && s.storage().matches(bucket, object))
                 .findFirst();
     }
 
-    public Optional<JobSpec> named(String name) {
+    @Override
+    public Optional<UploadSpec> named(String name) {
         return specs.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
@@ -131,19 +135,19 @@ public final class JobSpecs {
 
     /** Checks names and retrain models across files ({@code where} → its specs). */
     private static JobSpecs of(Map<String, List<Object>> parsed) {
-        List<JobSpec> specs = new ArrayList<>();
+        List<UploadSpec> specs = new ArrayList<>();
         List<PrefixJobSpec> prefixSpecs = new ArrayList<>();
         List<RetrainSpec> retrainSpecs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Map.Entry<String, List<Object>> file : parsed.entrySet()) {
             for (Object spec : file.getValue()) {
-                String name = spec instanceof JobSpec s
+                String name = spec instanceof UploadSpec s
                         ? s.name()
                         : spec instanceof PrefixJobSpec p ? p.name() : ((RetrainSpec) spec).name();
                 if (!names.add(name)) {
                     throw new InvalidJobSpecException(file.getKey(), "name", "'" + name + "' is used by another spec");
                 }
-                if (spec instanceof JobSpec s) {
+                if (spec instanceof UploadSpec s) {
                     specs.add(s);
                 } else if (spec instanceof PrefixJobSpec p) {
                     prefixSpecs.add(p);
@@ -160,7 +164,7 @@ public final class JobSpecs {
         return new JobSpecs(specs, prefixSpecs, retrainSpecs);
     }
 
-    /** The specs of one file: {@link JobSpec}s and {@link PrefixJobSpec}s. */
+    /** The specs of one file: {@link UploadSpec}s and {@link PrefixJobSpec}s. */
     static List<Object> parse(Path file, PropertyResolver placeholders) {
         String text;
         try {
@@ -235,12 +239,7 @@ public final class JobSpecs {
                         file, "trigger.storage.suffixes", "each suffix must start with '.', got '" + suffix + "'");
             }
         }
-        ModelRef model;
-        try {
-            model = ModelRef.parse(raw.model());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJobSpecException(file, "model", e.getMessage());
-        }
+        ModelReference model = champion(file, raw.model());
         String output = folder(file, "output", raw.output());
         if (output.startsWith(prefix) || prefix.startsWith(output)) {
             throw new InvalidJobSpecException(
@@ -254,10 +253,10 @@ public final class JobSpecs {
         }
         List<String> lowerSuffixes =
                 suffixes.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
-        return new JobSpec(
+        return new UploadSpec(
                 raw.name(),
-                JobSpec.Kind.SCORE,
-                new JobSpec.StorageTrigger(storage.bucket(), prefix, lowerSuffixes),
+                UploadSpec.Kind.SCORE,
+                new UploadSpec.StorageTrigger(storage.bucket(), prefix, lowerSuffixes),
                 model,
                 output,
                 topK,
@@ -291,12 +290,7 @@ public final class JobSpecs {
         if (!prefix.isEmpty()) {
             folder(file, "input", prefix.replace("{date}", "2026-01-01"));
         }
-        ModelRef model;
-        try {
-            model = ModelRef.parse(raw.model());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJobSpecException(file, "model", e.getMessage());
-        }
+        ModelReference model = champion(file, raw.model());
         String schedule =
                 raw.trigger() == null ? null : cron(file, raw.trigger().schedule());
         if (raw.partitions() != null && (raw.partitions() < 1 || raw.partitions() > 10_000)) {
@@ -429,5 +423,20 @@ public final class JobSpecs {
         if (value == null || value.isBlank()) {
             throw new InvalidJobSpecException(file, field, "is required");
         }
+    }
+
+    /** {@code name} or {@code name@champion}: specs follow a model's champion. */
+    private static ModelReference champion(String file, String text) {
+        ModelReference model;
+        try {
+            model = ModelReference.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, "model", e.getMessage());
+        }
+        if (!model.champion()) {
+            throw new InvalidJobSpecException(
+                    file, "model", "a spec follows the champion ('name' or 'name@champion'), got '" + text + "'");
+        }
+        return model;
     }
 }

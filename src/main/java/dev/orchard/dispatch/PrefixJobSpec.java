@@ -1,5 +1,6 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.registry.ModelReference;
 import java.time.LocalDate;
 
 /**
@@ -15,7 +16,7 @@ public record PrefixJobSpec(
         String name,
         String bucket,
         String prefixTemplate,
-        ModelRef model,
+        ModelReference model,
         String schedule,
         Integer partitions,
         String file) {

@@ -2,13 +2,13 @@ package dev.orchard.trigger;
 
 import dev.orchard.dispatch.JobDispatcher;
 import dev.orchard.dispatch.JobRequest;
-import dev.orchard.dispatch.JobSpec;
 import dev.orchard.dispatch.JobSpecs;
-import dev.orchard.dispatch.Outcome;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
+import dev.orchard.system.Outcome;
 import dev.orchard.system.TraceIds;
+import dev.orchard.uploads.UploadSpec;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default's upload trigger: watches {@code <root>/<bucket>/<prefix>} of every score
- * spec and turns each new object generation into a {@link JobRequest.ScoreUpload}, exactly what the
- * Pub/Sub notification adapter produces on GCP.
+ * spec (as a bucket's notification configuration names its prefixes) and turns each new object
+ * generation there into a {@link JobRequest.ScoreUpload}, exactly what the Pub/Sub notification
+ * adapter produces on GCP; which spec, if any, scores it is the dispatcher's to say.
  *
  * <p>File-system events only wake it up; a full listing every {@code scanInterval} is the source of
  * truth, so nothing is missed when events overflow or arrive while the worker is down (on start,
@@ -125,13 +126,10 @@ public final class UploadDirectoryWatcher implements Runnable {
     boolean scanOnce(WatchService events) {
         boolean settling = false;
         Instant now = clock.instant();
-        for (JobSpec spec : specs.all()) {
-            JobSpec.StorageTrigger trigger = spec.storage();
+        for (UploadSpec spec : specs.all()) {
+            UploadSpec.StorageTrigger trigger = spec.storage();
             register(events, store.bucketDirectory(trigger.bucket()).resolve(trigger.prefix()));
             for (StoredObject object : store.list(trigger.bucket(), trigger.prefix())) {
-                if (!trigger.matches(trigger.bucket(), object.ref().name())) {
-                    continue;
-                }
                 if (object.updated().isAfter(now.minus(properties.settle()))) {
                     settling = true;
                     continue;

@@ -3,6 +3,8 @@ package dev.orchard.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orchard.registry.ModelReference;
+import dev.orchard.uploads.UploadSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class JobSpecsTests {
     void loadsTheRepositorysOwnSpecs() {
         JobSpecs specs =
                 JobSpecs.load(Path.of("jobs"), new MockEnvironment().withProperty("orchard.storage.bucket", "local"));
-        assertThat(specs.all()).extracting(JobSpec::name).contains("score-uploads");
+        assertThat(specs.all()).extracting(UploadSpec::name).contains("score-uploads");
         assertThat(specs.scoreSpecFor("local", "uploads/a/b.JPG")).isPresent();
     }
 
@@ -58,15 +60,15 @@ class JobSpecsTests {
                         .all()
                         .get(0)
                         .model())
-                .isEqualTo(new ModelRef("fruit", "champion"));
+                .isEqualTo(new ModelReference("fruit", null));
     }
 
     @Test
     void resolvesPlaceholdersAndDefaults() throws Exception {
-        JobSpec spec = load(VALID).all().get(0);
+        UploadSpec spec = load(VALID).all().get(0);
         assertThat(spec.storage().bucket()).isEqualTo("photos");
         assertThat(spec.storage().suffixes()).contains(".jpg", ".png", ".webp");
-        assertThat(spec.model()).isEqualTo(new ModelRef("fruit", "champion"));
+        assertThat(spec.model()).isEqualTo(new ModelReference("fruit", null));
         assertThat(spec.topK()).isEqualTo(3);
         assertThat(spec.resultName("uploads/a.jpg")).isEqualTo("predictions/uploads/a.jpg.json");
     }
@@ -84,7 +86,7 @@ class JobSpecsTests {
     void holdsSeveralSpecsPerFile() throws Exception {
         JobSpecs specs =
                 load(VALID + "---\n" + VALID.replace("score-uploads", "second").replace("uploads/", "inbox/"));
-        assertThat(specs.all()).extracting(JobSpec::name).containsExactly("score-uploads", "second");
+        assertThat(specs.all()).extracting(UploadSpec::name).containsExactly("score-uploads", "second");
     }
 
     @Test

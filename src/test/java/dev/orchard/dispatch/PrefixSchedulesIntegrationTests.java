@@ -34,7 +34,13 @@ class PrefixSchedulesIntegrationTests extends EmbeddedWorkerSupport {
             Files.copy(images.get(i), drop.resolve("img-" + i + ".png"));
         }
         PrefixJobSpec spec = new PrefixJobSpec(
-                "nightly", "local", "drops/{date}/", ModelRef.parse("fashion"), "* * * * * *", 2, "test");
+                "nightly",
+                "local",
+                "drops/{date}/",
+                dev.orchard.registry.ModelReference.parse("fashion"),
+                "* * * * * *",
+                2,
+                "test");
         PrefixSchedules schedules = new PrefixSchedules(new JobSpecs(List.of(), List.of(spec), List.of()), jobs);
 
         // when: the same tick fired twice (two replicas), then the schedule runs for a while

@@ -3,20 +3,14 @@ package dev.orchard.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.orchard.model.ModelInput;
-import dev.orchard.model.TestSavedModels;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.WritePrecondition;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** TensorFlow SavedModels registered, verified, loaded and swapped through the registry. */
 class ChampionModelsTests {
 
-    static final ModelInput INPUT = new ModelInput(2, 2, 1, ModelInput.Scaling.UNIT);
     static final float[][] BRIGHT = {{1, 1, 1, 1}};
 
     @TempDir
@@ -45,31 +38,7 @@ class ChampionModelsTests {
 
     /** Registers a SavedModel that answers "bright" (or the opposite when {@code inverted}). */
     int registerSavedModel(boolean inverted) throws IOException {
-        Path dir = Files.createTempDirectory(root, "savedmodel");
-        float sign = inverted ? -1 : 1;
-        float[][] weights = {{-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}, {-4 * sign, 4 * sign}
-        };
-        TestSavedModels.linear(dir.resolve("export"), INPUT, weights, new float[] {8 * sign, -8 * sign}, true);
-        Map<String, byte[]> artifacts = new HashMap<>();
-        try (Stream<Path> files = Files.walk(dir.resolve("export"))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String relative =
-                        dir.resolve("export").relativize(file).toString().replace('\\', '/');
-                artifacts.put("model/" + relative, Files.readAllBytes(file));
-            }
-        }
-        ModelDraft draft = new ModelDraft(
-                "lamp",
-                ModelManifest.Kind.TENSORFLOW,
-                INPUT,
-                ModelManifest.Output.PROBABILITIES,
-                List.of("dark", "bright"),
-                null,
-                null,
-                null,
-                null,
-                artifacts);
-        return registry.register(draft, "test").version();
+        return TestModels.registerLamp(registry, root, "lamp", inverted);
     }
 
     @Test

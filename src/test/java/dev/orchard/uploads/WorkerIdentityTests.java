@@ -1,4 +1,4 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

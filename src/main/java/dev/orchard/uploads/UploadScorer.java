@@ -1,9 +1,5 @@
-package dev.orchard.scoring;
+package dev.orchard.uploads;
 
-import dev.orchard.dispatch.JobSpec;
-import dev.orchard.dispatch.Outcome;
-import dev.orchard.dispatch.UploadLedger;
-import dev.orchard.dispatch.UploadWindow;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.Prediction;
@@ -14,6 +10,7 @@ import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.ObjectTooLargeException;
 import dev.orchard.storage.StoredObject;
+import dev.orchard.system.Outcome;
 import dev.orchard.system.TraceIds;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,7 +62,7 @@ public final class UploadScorer {
     }
 
     public Counts score(UploadWindow window) {
-        JobSpec spec = window.spec();
+        UploadSpec spec = window.spec();
         LoadedModel.Lease model;
         try {
             model = champions.lease(spec.model().name());
@@ -104,7 +101,7 @@ public final class UploadScorer {
     }
 
     private Optional<float[]> claimAndDecode(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
-        JobSpec spec = window.spec();
+        UploadSpec spec = window.spec();
         try {
             UploadLedger.Claim claim = ledger.claim(object);
             if (claim != UploadLedger.Claim.CLAIMED) {
@@ -190,7 +187,7 @@ public final class UploadScorer {
         return written;
     }
 
-    private void skipMissing(JobSpec spec, ObjectRef object, String trace) {
+    private void skipMissing(UploadSpec spec, ObjectRef object, String trace) {
         Optional<StoredObject> live = store.stat(object.bucket(), object.name());
         if (live.isPresent()) {
             log.info(
@@ -217,7 +214,7 @@ public final class UploadScorer {
         window.report(object, Outcome.FAILED);
     }
 
-    private void writeError(JobSpec spec, ObjectRef object, String reason, String message, String trace) {
+    private void writeError(UploadSpec spec, ObjectRef object, String reason, String message, String trace) {
         results.writeError(
                 spec,
                 object,

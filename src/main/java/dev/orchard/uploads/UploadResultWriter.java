@@ -1,6 +1,5 @@
-package dev.orchard.scoring;
+package dev.orchard.uploads;
 
-import dev.orchard.dispatch.JobSpec;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
@@ -31,11 +30,11 @@ final class UploadResultWriter {
         this.json = json;
     }
 
-    void writePrediction(JobSpec spec, ObjectRef source, UploadPrediction result) {
+    void writePrediction(UploadSpec spec, ObjectRef source, UploadPrediction result) {
         write(source, spec.resultName(source.name()), spec.errorName(source.name()), json.writeValueAsBytes(result));
     }
 
-    void writeError(JobSpec spec, ObjectRef source, UploadError result) {
+    void writeError(UploadSpec spec, ObjectRef source, UploadError result) {
         write(source, spec.errorName(source.name()), spec.resultName(source.name()), json.writeValueAsBytes(result));
     }
 

@@ -1,17 +1,19 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
+import dev.orchard.registry.ModelReference;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * One validated {@code kind: score} spec from {@code jobs/*.yaml}: it scores every object that
  * arrives under {@code trigger.storage} with the model's champion and writes one result per object
- * under {@code output}. The other kinds are {@link PrefixJobSpec} and {@link RetrainSpec}.
+ * under {@code output}. The dispatcher's job specs also hold the other kinds ({@code score-prefix},
+ * {@code retrain}).
  *
  * @param file the spec file, for messages
  */
-public record JobSpec(
-        String name, Kind kind, StorageTrigger storage, ModelRef model, String output, int topK, String file) {
+public record UploadSpec(
+        String name, Kind kind, StorageTrigger storage, ModelReference model, String output, int topK, String file) {
 
     public enum Kind {
         SCORE

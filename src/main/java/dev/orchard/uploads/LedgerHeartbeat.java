@@ -1,4 +1,4 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;

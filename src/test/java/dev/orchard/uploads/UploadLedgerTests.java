@@ -1,10 +1,10 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orchard.dispatch.UploadLedger.Claim;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.testing.MutableClock;
+import dev.orchard.uploads.UploadLedger.Claim;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

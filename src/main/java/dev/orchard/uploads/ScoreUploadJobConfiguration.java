@@ -1,8 +1,5 @@
-package dev.orchard.scoring;
+package dev.orchard.uploads;
 
-import dev.orchard.dispatch.UploadLedger;
-import dev.orchard.dispatch.UploadWindow;
-import dev.orchard.dispatch.UploadWindows;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.storage.BlobStore;

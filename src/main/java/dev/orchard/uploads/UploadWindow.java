@@ -1,6 +1,7 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import dev.orchard.storage.ObjectRef;
+import dev.orchard.system.Outcome;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,16 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record UploadWindow(
         String id,
-        JobSpec spec,
+        UploadSpec spec,
         List<ObjectRef> objects,
         Map<ObjectRef, Outcome> outcomes,
         Map<ObjectRef, String> traces) {
 
-    public UploadWindow(String id, JobSpec spec, List<ObjectRef> objects) {
+    public UploadWindow(String id, UploadSpec spec, List<ObjectRef> objects) {
         this(id, spec, objects, Map.of());
     }
 
-    public UploadWindow(String id, JobSpec spec, List<ObjectRef> objects, Map<ObjectRef, String> traces) {
+    public UploadWindow(String id, UploadSpec spec, List<ObjectRef> objects, Map<ObjectRef, String> traces) {
         this(id, spec, List.copyOf(objects), new ConcurrentHashMap<>(), Map.copyOf(traces));
     }
 

@@ -1,4 +1,4 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import dev.orchard.storage.ObjectRef;
 import java.sql.Timestamp;

@@ -1,4 +1,4 @@
-package dev.orchard.scoring;
+package dev.orchard.uploads;
 
 import dev.orchard.model.Prediction;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.orchard.dispatch;
+package dev.orchard.uploads;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package dev.orchard.dispatch;
+package dev.orchard.system;
 
 /** How one request ended. */
 public enum Outcome {

@@ -1,0 +1,32 @@
+package dev.orchard.uploads;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code orchard.jobs.*}: how uploads are gathered into windows and claimed.
+ *
+ * @param workers how many jobs run at once on this worker
+ * @param queueCapacity how many formed windows may wait for a worker before new ones are refused
+ *     (their triggers offer them again later)
+ * @param window how long uploads are gathered before their window is scored
+ * @param maxWindowSize the most uploads in one window (also the inference batch size)
+ * @param claimLease how long a worker's claim on an upload holds unless renewed; a live worker
+ *     renews its claims every third of it, so a claim runs out only when its worker died
+ * @param workerId this worker's name in the ledger; defaults to a name kept in the local data
+ *     directory (so a restarted worker recognises its own claims), else host name and process id
+ */
+@Validated
+@ConfigurationProperties("orchard.jobs")
+public record UploadProperties(
+        @DefaultValue("2") @Min(1) int workers,
+        @DefaultValue("100") @Min(1) int queueCapacity,
+        @DefaultValue("200ms") @NotNull Duration window,
+        @DefaultValue("64") @Min(1) @Max(4096) int maxWindowSize,
+        @DefaultValue("30s") @NotNull Duration claimLease,
+        String workerId) {}
