@@ -110,7 +110,7 @@ public final class JobSpecs implements UploadSpecs {
         } catch (IOException e) {
             throw new InvalidJobSpecException(directory.toString(), null, "cannot list: " + e.getMessage());
         }
-        Map<String, List<Object>> parsed = new LinkedHashMap<>();
+        Map<String, List<JobSpec>> parsed = new LinkedHashMap<>();
         for (Path file : files) {
             parsed.put(file.toString(), parse(file, placeholders));
         }
@@ -134,30 +134,27 @@ public final class JobSpecs implements UploadSpecs {
     }
 
     /** Checks names and retrain models across files ({@code where} → its specs). */
-    private static JobSpecs of(Map<String, List<Object>> parsed) {
+    private static JobSpecs of(Map<String, List<JobSpec>> parsed) {
         List<UploadSpec> specs = new ArrayList<>();
         List<PrefixJobSpec> prefixSpecs = new ArrayList<>();
         List<RetrainSpec> retrainSpecs = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Map.Entry<String, List<Object>> file : parsed.entrySet()) {
-            for (Object spec : file.getValue()) {
-                String name = spec instanceof UploadSpec s
-                        ? s.name()
-                        : spec instanceof PrefixJobSpec p ? p.name() : ((RetrainSpec) spec).name();
-                if (!names.add(name)) {
-                    throw new InvalidJobSpecException(file.getKey(), "name", "'" + name + "' is used by another spec");
+        for (Map.Entry<String, List<JobSpec>> file : parsed.entrySet()) {
+            for (JobSpec spec : file.getValue()) {
+                if (!names.add(spec.name())) {
+                    throw new InvalidJobSpecException(
+                            file.getKey(), "name", "'" + spec.name() + "' is used by another spec");
                 }
-                if (spec instanceof UploadSpec s) {
-                    specs.add(s);
-                } else if (spec instanceof PrefixJobSpec p) {
-                    prefixSpecs.add(p);
-                } else {
-                    RetrainSpec r = (RetrainSpec) spec;
-                    if (retrainSpecs.stream().anyMatch(other -> other.model().equals(r.model()))) {
+                if (spec instanceof JobSpec.ScoreUploads score) {
+                    specs.add(score.spec());
+                } else if (spec instanceof PrefixJobSpec prefix) {
+                    prefixSpecs.add(prefix);
+                } else if (spec instanceof RetrainSpec retrain) {
+                    if (retrainSpecs.stream().anyMatch(other -> other.model().equals(retrain.model()))) {
                         throw new InvalidJobSpecException(
-                                file.getKey(), "model", "model '" + r.model() + "' already has a retrain spec");
+                                file.getKey(), "model", "model '" + retrain.model() + "' already has a retrain spec");
                     }
-                    retrainSpecs.add(r);
+                    retrainSpecs.add(retrain);
                 }
             }
         }
@@ -165,7 +162,7 @@ public final class JobSpecs implements UploadSpecs {
     }
 
     /** The specs of one file: {@link UploadSpec}s and {@link PrefixJobSpec}s. */
-    static List<Object> parse(Path file, PropertyResolver placeholders) {
+    static List<JobSpec> parse(Path file, PropertyResolver placeholders) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -175,13 +172,13 @@ public final class JobSpecs implements UploadSpecs {
         return parse(file.toString(), text, placeholders);
     }
 
-    static List<Object> parse(String where, String text, PropertyResolver placeholders) {
+    static List<JobSpec> parse(String where, String text, PropertyResolver placeholders) {
         try {
             text = placeholders.resolveRequiredPlaceholders(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidJobSpecException(where, null, e.getMessage());
         }
-        List<Object> specs = new ArrayList<>();
+        List<JobSpec> specs = new ArrayList<>();
         try (MappingIterator<JobSpecFile> documents =
                 YAML.readerFor(JobSpecFile.class).readValues(text)) {
             while (documents.hasNextValue()) {
@@ -201,7 +198,7 @@ public final class JobSpecs implements UploadSpecs {
         return specs;
     }
 
-    private static Object validate(String file, JobSpecFile raw) {
+    private static JobSpec validate(String file, JobSpecFile raw) {
         require(file, "name", raw.name());
         if (!raw.name().matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new InvalidJobSpecException(
@@ -253,14 +250,14 @@ public final class JobSpecs implements UploadSpecs {
         }
         List<String> lowerSuffixes =
                 suffixes.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
-        return new UploadSpec(
+        return new JobSpec.ScoreUploads(new UploadSpec(
                 raw.name(),
                 UploadSpec.Kind.SCORE,
                 new UploadSpec.StorageTrigger(storage.bucket(), prefix, lowerSuffixes),
                 model,
                 output,
                 topK,
-                file);
+                file));
     }
 
     private static PrefixJobSpec validatePrefix(String file, JobSpecFile raw) {

@@ -19,7 +19,8 @@ public record PrefixJobSpec(
         ModelReference model,
         String schedule,
         Integer partitions,
-        String file) {
+        String file)
+        implements JobSpec {
 
     /** The prefix a run on {@code date} scores. */
     public String prefixOn(LocalDate date) {

@@ -30,7 +30,8 @@ public record RetrainSpec(
         RetrainProperties.Promote promote,
         String schedule,
         Integer newObjects,
-        String file) {
+        String file)
+        implements JobSpec {
 
     public Retrainer.Recipe recipe() {
         return new Retrainer.Recipe(dataset, trainer, params);
