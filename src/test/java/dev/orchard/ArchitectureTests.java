@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package structure, kept by the build: no cycles between packages; triggers → dispatch →
- * features → registry, model, storage; {@code system} a leaf; {@code model} and {@code storage}
- * free of the rest of Orchard.
+ * features → registry, model, storage, with no exception; {@code system}, {@code model} and {@code
+ * storage} free of the rest of Orchard.
  */
 class ArchitectureTests {
 
@@ -57,14 +57,6 @@ class ArchitectureTests {
                 .mayOnlyBeAccessedByLayers("Application", "Triggers", "Dispatch", "Features")
                 .whereLayer("Core")
                 .mayOnlyBeAccessedByLayers("Application", "Triggers", "Dispatch", "Features", "Core")
-                // Readiness reads which models the job specs use; the one feature reaching back.
-                .ignoreDependency(
-                        DescribedPredicate.describe(
-                                "serving's readiness",
-                                c -> c.getName().startsWith("dev.orchard.serving.ChampionPreload")
-                                        || c.getName().startsWith("dev.orchard.serving.ChampionReadiness")),
-                        DescribedPredicate.describe(
-                                "the job specs", c -> c.getName().startsWith("dev.orchard.dispatch.JobSpecs")))
                 .check(ORCHARD);
     }
 

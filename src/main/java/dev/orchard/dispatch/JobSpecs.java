@@ -1,6 +1,7 @@
 package dev.orchard.dispatch;
 
 import dev.orchard.registry.ModelReference;
+import dev.orchard.serving.ServedModels;
 import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.ObjectNames;
 import dev.orchard.uploads.UploadSpec;
@@ -31,7 +32,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * instead of silently scoring nothing. {@code ${VAR:default}} placeholders are resolved from the
  * environment first. A file may hold several specs separated by {@code ---}.
  */
-public final class JobSpecs implements UploadSpecs {
+public final class JobSpecs implements UploadSpecs, ServedModels {
 
     static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".webp");
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -85,6 +86,7 @@ public final class JobSpecs implements UploadSpecs {
     }
 
     /** Model names the specs depend on (the worker is ready only once each has a champion). */
+    @Override
     public Set<String> models() {
         Set<String> models =
                 specs.stream().map(s -> s.model().name()).collect(Collectors.toCollection(java.util.TreeSet::new));

@@ -1,6 +1,5 @@
 package dev.orchard.serving;
 
-import dev.orchard.dispatch.JobSpecs;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.training.BootstrapProperties;
 import java.util.Set;
@@ -29,7 +28,7 @@ class ChampionPreload implements DisposableBean {
 
     private final Thread thread;
 
-    ChampionPreload(JobSpecs specs, ChampionModels champions, ObjectProvider<BootstrapProperties> bootstrap) {
+    ChampionPreload(ServedModels specs, ChampionModels champions, ObjectProvider<BootstrapProperties> bootstrap) {
         Set<String> models = new TreeSet<>(specs.models());
         BootstrapProperties sample = bootstrap.getIfAvailable();
         if (sample != null && sample.enabled()) {

@@ -1,6 +1,5 @@
 package dev.orchard.serving;
 
-import dev.orchard.dispatch.JobSpecs;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.ModelManifest;
 import java.util.LinkedHashMap;
@@ -17,10 +16,10 @@ import org.springframework.stereotype.Component;
 @Component("champions")
 class ChampionReadiness implements HealthIndicator {
 
-    private final JobSpecs specs;
+    private final ServedModels specs;
     private final ChampionModels champions;
 
-    ChampionReadiness(JobSpecs specs, ChampionModels champions) {
+    ChampionReadiness(ServedModels specs, ChampionModels champions) {
         this.specs = specs;
         this.champions = champions;
     }
