@@ -2,7 +2,6 @@ package dev.orchard.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orchard.registry.ModelReference;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
@@ -18,14 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** One result per upload: the newest generation's, of whichever kind. */
 class UploadResultWriterTests {
 
-    static final UploadSpec SPEC = new UploadSpec(
-            "score-uploads",
-            UploadSpec.Kind.SCORE,
-            new UploadSpec.StorageTrigger("local", "uploads/", List.of()),
-            new ModelReference("lamp", null),
-            "predictions/",
-            2,
-            "test");
+    static final UploadSpec SPEC = TestUploadSpecs.scoringWith("lamp");
 
     @TempDir
     Path root;

@@ -7,7 +7,6 @@ import dev.orchard.model.ImageLimits;
 import dev.orchard.model.TestImages;
 import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.ModelLoader;
-import dev.orchard.registry.ModelReference;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.TestModels;
 import dev.orchard.storage.LocalBlobStore;
@@ -69,14 +68,7 @@ class UploadScorerTests {
                 new UploadLedger(new JdbcTemplate(dataSource), transactions, "other", Duration.ofSeconds(30), clock);
         ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofKilobytes(64), 1_000_000));
         scorer = new UploadScorer(store, decoder, champions, ledger, json, clock);
-        spec = new UploadSpec(
-                "score-uploads",
-                UploadSpec.Kind.SCORE,
-                new UploadSpec.StorageTrigger("local", "uploads/", List.of()),
-                new ModelReference("lamp", null),
-                "predictions/",
-                2,
-                "test");
+        spec = TestUploadSpecs.scoringWith("lamp");
     }
 
     @AfterEach
@@ -146,8 +138,7 @@ class UploadScorerTests {
 
     @Test
     void withoutAChampionEveryUploadFailsAndItsClaimIsGivenBack() {
-        UploadSpec ghost = new UploadSpec(
-                spec.name(), spec.kind(), spec.storage(), new ModelReference("ghost", null), "predictions/", 2, "test");
+        UploadSpec ghost = TestUploadSpecs.scoringWith("ghost");
         ObjectRef image = upload("a.png", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB));
         UploadWindow window = new UploadWindow("w3", ghost, List.of(image));
 

@@ -2,7 +2,6 @@ package dev.orchard.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orchard.registry.ModelReference;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.system.Outcome;
 import java.time.Duration;
@@ -24,14 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class UploadWindowingTests {
 
-    static final UploadSpec SPEC = new UploadSpec(
-            "score-uploads",
-            UploadSpec.Kind.SCORE,
-            new UploadSpec.StorageTrigger("local", "uploads/", List.of(".png")),
-            new ModelReference("fashion", null),
-            "predictions/",
-            3,
-            "test");
+    static final UploadSpec SPEC = TestUploadSpecs.scoringWith("fashion");
 
     final List<UploadWindow> ran = new ArrayList<>();
     final UploadWindows windows = new UploadWindows();
