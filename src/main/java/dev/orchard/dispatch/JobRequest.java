@@ -1,6 +1,7 @@
 package dev.orchard.dispatch;
 
 import dev.orchard.prefixscoring.PrefixJobs;
+import dev.orchard.registry.ModelReference;
 import dev.orchard.storage.ObjectRef;
 
 /** Work asked of Orchard, whatever trigger it came from. Parsed and validated at the edge. */
@@ -15,14 +16,14 @@ public sealed interface JobRequest {
     record ScoreUpload(ObjectRef object, String source) implements JobRequest {}
 
     /**
-     * Score every image under {@code gs://bucket/prefix} with {@code model} ({@code name},
-     * {@code name@champion} or {@code name@<version>}) as a batch job.
+     * Score every image under {@code gs://bucket/prefix} with {@code model} (its champion or a
+     * pinned version) as a batch job.
      *
      * @param id the run's idempotency key: the same id is the same run (a repeat is a no-op, or
      *     resumes it if it failed); {@code null} lets the trigger choose one
      * @param partitions most partitions to split the run into; {@code null} for the configured number
      */
-    record ScorePrefix(String bucket, String prefix, String model, String id, Integer partitions)
+    record ScorePrefix(String bucket, String prefix, ModelReference model, String id, Integer partitions)
             implements JobRequest {
 
         public ScorePrefix withId(String id) {

@@ -2,6 +2,7 @@ package dev.orchard.dispatch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.orchard.prefixscoring.PrefixJobs;
+import dev.orchard.registry.ModelReference;
 import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.retrain.Retrainer;
 import dev.orchard.storage.GcsUri;
@@ -78,8 +79,8 @@ class JobsController {
         if (body.partitions() != null && (body.partitions() < 1 || body.partitions() > 10_000)) {
             throw new IllegalArgumentException("\"partitions\" must be from 1 to 10000");
         }
-        PrefixJobs.Submission submission = jobs.submit(
-                new PrefixJobs.Request(input.bucket(), input.path(), body.model(), body.id(), body.partitions()));
+        PrefixJobs.Submission submission = jobs.submit(new PrefixJobs.Request(
+                input.bucket(), input.path(), ModelReference.parse(body.model()), body.id(), body.partitions()));
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + submission.id()))
                 .body(submission);

@@ -76,7 +76,7 @@ class PrefixSchedules {
             PrefixJobs.Submission submission = jobs.submit(new PrefixJobs.Request(
                     spec.bucket(),
                     spec.prefixOn(minute.atZone(ZoneOffset.UTC).toLocalDate()),
-                    spec.model().toString(),
+                    spec.model(),
                     run,
                     spec.partitions()));
             log.info("spec {}: run {} {}", spec.name(), run, submission.existing() ? "already submitted" : "started");

@@ -101,7 +101,7 @@ public final class PrefixJobs {
         if (!trimmed.isEmpty()) {
             ObjectNames.requireValid(trimmed); // no "..", no absolute paths
         }
-        ModelReference reference = ModelReference.parse(request.model());
+        ModelReference reference = request.model();
         String model = reference.name();
         JobParameters identifying = identifying(run, request.bucket(), request.prefix(), model);
         JobInstance instance = jobRepository.getJobInstance(PrefixJobConfiguration.JOB_NAME, identifying);
@@ -301,16 +301,16 @@ public final class PrefixJobs {
         return Optional.empty();
     }
 
-    /** {@code GET /jobs/{id}}. */
     /**
-     * A run to start: score every image under {@code gs://bucket/prefix} with {@code model} ({@code
-     * name}, {@code name@champion} or {@code name@<version>}).
+     * A run to start: score every image under {@code gs://bucket/prefix} with {@code model} (its
+     * champion or a pinned version).
      *
      * @param id the run's idempotency key (the same id is the same run); {@code null} for a new one
      * @param partitions most partitions; {@code null} for the configured number
      */
-    public record Request(String bucket, String prefix, String model, String id, Integer partitions) {}
+    public record Request(String bucket, String prefix, ModelReference model, String id, Integer partitions) {}
 
+    /** {@code GET /jobs/{id}}. */
     public record JobStatus(
             String id,
             String status,

@@ -74,9 +74,9 @@ public final class CommandMessage {
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("input must be gs://bucket/prefix/: " + e.getMessage());
         }
-        String model = text(root, "model", 256);
+        ModelReference model;
         try {
-            ModelReference.parse(model);
+            model = ModelReference.parse(text(root, "model", 256));
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(e.getMessage());
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchard.dispatch.JobRequest;
+import dev.orchard.registry.ModelReference;
 import dev.orchard.storage.ObjectRef;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,7 +73,8 @@ class MessageParsingTests {
         assertThat(
                         parse(
                                 "{\"job\":\"score\",\"input\":\"gs://photos/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
-                .isEqualTo(new JobRequest.ScorePrefix("photos", "batches/2026-11-22/", "fruit@champion", null, null));
+                .isEqualTo(new JobRequest.ScorePrefix(
+                        "photos", "batches/2026-11-22/", ModelReference.parse("fruit@champion"), null, null));
     }
 
     @Test
