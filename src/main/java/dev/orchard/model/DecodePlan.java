@@ -33,39 +33,28 @@ record DecodePlan(String description, long width, long height, int stepX, int st
     }
 
     /**
-     * Plans the decode of a {@code width × height} image into a raster of {@code type} for a model
-     * input of {@code targetWidth × targetHeight} (after orientation: a {@code rotated} image's
-     * columns become the model's rows).
+     * Plans the decode of {@code source} into a raster of {@code type} for {@code input} (after
+     * orientation: a {@code rotated} image's columns become the model's rows).
      */
-    static DecodePlan of(
-            Source source,
-            ImageTypeSpecifier type,
-            int targetWidth,
-            int targetHeight,
-            boolean rotated,
-            ModelInput input) {
+    static DecodePlan of(Source source, ImageTypeSpecifier type, boolean rotated, ModelInput input) {
         long width = source.width();
         long height = source.height();
-        int columnsFor = rotated ? targetHeight : targetWidth;
-        int rowsFor = rotated ? targetWidth : targetHeight;
+        int columnsFor = rotated ? input.height() : input.width();
+        int rowsFor = rotated ? input.width() : input.height();
         int stepX = (int) Math.min(Integer.MAX_VALUE, Math.max(1, width / (2L * columnsFor)));
         int stepY = (int) Math.min(Integer.MAX_VALUE, Math.max(1, height / (2L * rowsFor)));
         long decodedPixels = ((width + stepX - 1) / stepX) * ((height + stepY - 1) / stepY);
         boolean custom = type.getBufferedImageType() == BufferedImage.TYPE_CUSTOM;
+        long bytesPerPixel = bytesPerPixel(type);
         long bytes = OVERHEAD
-                + decodedPixels * bytesPerPixel(type)
+                + decodedPixels * bytesPerPixel
                 + source.decoderBytes()
                 + (rotated ? decodedPixels * 4 : 0)
                 + (custom ? decodedPixels * 4 : 0)
                 + (long) input.width() * input.height() * 4
                 + input.size() * 5L;
         String description = String.format(
-                Locale.ROOT,
-                "%dx%d %s (%d bytes per decoded pixel)",
-                width,
-                height,
-                source.format(),
-                bytesPerPixel(type));
+                Locale.ROOT, "%dx%d %s (%d bytes per decoded pixel)", width, height, source.format(), bytesPerPixel);
         return new DecodePlan(description, width, height, stepX, stepY, bytes);
     }
 

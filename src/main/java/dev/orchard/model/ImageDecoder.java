@@ -177,7 +177,7 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.UNSUPPORTED, format + " image has no decodable pixel type");
         }
         DecodePlan.Source source = DecodePlan.Source.of(format, width, height, bytes, jpeg);
-        return DecodePlan.of(source, types.next(), input.width(), input.height(), rotated, input);
+        return DecodePlan.of(source, types.next(), rotated, input);
     }
 
     private static BufferedImage decodeWithin(ImageReader reader, DecodePlan plan) throws IOException {
