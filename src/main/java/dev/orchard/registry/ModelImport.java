@@ -209,18 +209,18 @@ public final class ModelImport {
             throw new IllegalArgumentException("importing from a directory on the worker is off; import from a"
                     + " gs:// prefix, or set orchard.registry.import-root to the directory that holds exports");
         }
+        Path dir;
         try {
-            Path root = importRoot.toRealPath();
-            Path dir = Path.of(source).toRealPath();
-            if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
-                throw new IllegalArgumentException(
-                        "source must be a directory under the import root " + importRoot + ", got " + source);
-            }
-            return dir;
-        } catch (IOException e) {
+            Path real = Path.of(source).toRealPath();
+            dir = real.startsWith(importRoot.toRealPath()) && Files.isDirectory(real) ? real : null;
+        } catch (IOException missing) {
+            dir = null;
+        }
+        if (dir == null) {
             throw new IllegalArgumentException(
                     "source must be a directory under the import root " + importRoot + ", got " + source);
         }
+        return dir;
     }
 
     private static void requireSize(long total) {
