@@ -2,7 +2,7 @@ package dev.orchard.dispatch;
 
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRuns;
 import dev.orchard.uploads.UploadSpec;
 import dev.orchard.uploads.UploadWindowing;
 import java.nio.file.Files;
@@ -43,8 +43,8 @@ class DispatchConfiguration {
             JobSpecs specs,
             ChampionCommands champions,
             PrefixJobs prefixJobs,
-            Retrainer retrainer,
+            RetrainRuns retrains,
             UploadWindowing uploads) {
-        return new JobDispatcher(specs, champions, prefixJobs, retrainer, uploads);
+        return new JobDispatcher(specs, champions, prefixJobs, retrains, uploads);
     }
 }

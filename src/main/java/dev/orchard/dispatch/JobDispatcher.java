@@ -3,7 +3,8 @@ package dev.orchard.dispatch;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ChampionCommands;
 import dev.orchard.registry.ModelNotFoundException;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRequest;
+import dev.orchard.retrain.RetrainRuns;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.PreconditionFailedException;
 import dev.orchard.system.Outcome;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes each {@link JobRequest} to the feature that does it: an upload to its score spec's windows
  * ({@link UploadWindowing}; {@link Outcome#UNMATCHED} when no spec takes it), a prefix-scoring
- * command to {@link PrefixJobs}, a retrain to the {@link Retrainer}, promote and rollback to the
+ * command to {@link PrefixJobs}, a retrain to {@link RetrainRuns} (with its spec's recipe), promote and rollback to the
  * registry. Requests that can never succeed as sent are {@link RejectedRequestException}s (the
  * trigger dead-letters them); everything else completes with an {@link Outcome}.
  */
@@ -26,19 +27,19 @@ public final class JobDispatcher {
     private final JobSpecs specs;
     private final ChampionCommands champions;
     private final PrefixJobs prefixJobs;
-    private final Retrainer retrainer;
+    private final RetrainRuns retrains;
     private final UploadWindowing uploads;
 
     public JobDispatcher(
             JobSpecs specs,
             ChampionCommands champions,
             PrefixJobs prefixJobs,
-            Retrainer retrainer,
+            RetrainRuns retrains,
             UploadWindowing uploads) {
         this.specs = specs;
         this.champions = champions;
         this.prefixJobs = prefixJobs;
-        this.retrainer = retrainer;
+        this.retrains = retrains;
         this.uploads = uploads;
     }
 
@@ -61,26 +62,42 @@ public final class JobDispatcher {
             return scorePrefix(score);
         }
         if (request instanceof JobRequest.Retrain retrain) {
-            return retrain(retrain);
+            return submitRetrain(retrain);
         }
         throw new RejectedRequestException(
                 "this worker does not run '" + request.getClass().getSimpleName() + "' requests");
     }
 
-    /** Acked when the retrain finished (or had nothing to do); a failed one is redelivered. */
-    private CompletableFuture<Outcome> retrain(JobRequest.Retrain retrain) {
+    /**
+     * Starts (or finds) the retrain {@code retrain} asks for, with the model's retrain spec's recipe
+     * if it has one: the one way in for every door.
+     *
+     * @throws ModelNotFoundException if there is neither a spec nor a champion to take the recipe from
+     * @throws IllegalArgumentException if the request cannot be run as asked
+     */
+    public RetrainRuns.Submission retrain(JobRequest.Retrain retrain) {
+        return retrains.submit(specs.retrainSpecFor(retrain.model())
+                .map(spec -> spec.request(retrain))
+                .orElseGet(() -> new RetrainRequest(
+                        retrain.model(),
+                        retrain.force(),
+                        retrain.minAccuracy(),
+                        retrain.maxRegression(),
+                        retrain.promote(),
+                        retrain.by(),
+                        null)));
+    }
+
+    /** Acked once the run is recorded (or found, or nothing needed training): it runs, and resumes, in the background. */
+    private CompletableFuture<Outcome> submitRetrain(JobRequest.Retrain retrain) {
         try {
-            return retrainer
-                    .submit(specs.retrainSpecFor(retrain.model())
-                            .map(spec -> spec.request(retrain.force(), null, null, null, "pubsub"))
-                            .orElseGet(() -> new Retrainer.Request(
-                                    retrain.model(), retrain.force(), null, null, null, "pubsub")))
-                    .thenApply(result -> switch (result.status()) {
-                        case UNCHANGED, ALREADY_RUNNING -> Outcome.DUPLICATE;
-                        case PROMOTED, PASSED, REJECTED -> Outcome.COMPLETED;
-                    });
+            RetrainRuns.Submission submission = retrain(retrain);
+            return CompletableFuture.completedFuture(submission.existing() ? Outcome.DUPLICATE : Outcome.COMPLETED);
         } catch (ModelNotFoundException | IllegalArgumentException e) {
             throw new RejectedRequestException(e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("could not record retrain {}: {}", retrain, e.getMessage());
+            return CompletableFuture.completedFuture(Outcome.FAILED);
         }
     }
 

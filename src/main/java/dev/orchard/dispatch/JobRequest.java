@@ -2,6 +2,7 @@ package dev.orchard.dispatch;
 
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ModelReference;
+import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.storage.ObjectRef;
 
 /** Work asked of Orchard, whatever trigger it came from. Parsed and validated at the edge. */
@@ -37,11 +38,28 @@ public sealed interface JobRequest {
     }
 
     /**
-     * Retrain {@code model} on the current data of its champion's dataset.
+     * Retrain {@code model} on the current data of its dataset (its retrain spec's, else its
+     * champion's) — the one command every door uses: {@code POST /jobs}, Pub/Sub, schedules, new data.
      *
-     * @param force retrain even if the champion already learned from exactly this data
+     * @param force retrain even if a version already learned from exactly this data
+     * @param minAccuracy the gate's minimum accuracy, {@code null}: the spec's, else the default
+     * @param maxRegression the most the candidate may trail the champion, {@code null}: the spec's, else the default
+     * @param promote {@code AUTO} or {@code MANUAL}; {@code null}: the spec's, else the default
+     * @param by who asked, for the audit log
      */
-    record Retrain(String model, boolean force) implements JobRequest {}
+    record Retrain(
+            String model,
+            boolean force,
+            Double minAccuracy,
+            Double maxRegression,
+            RetrainProperties.Promote promote,
+            String by)
+            implements JobRequest {
+
+        public Retrain(String model, boolean force, String by) {
+            this(model, force, null, null, null, by);
+        }
+    }
 
     /** Make {@code version} the champion of {@code model}. */
     record Promote(String model, int version, String by, String reason) implements JobRequest {}

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ModelReference;
 import dev.orchard.retrain.RetrainProperties;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRuns;
+import dev.orchard.retrain.RetrainStatus;
 import dev.orchard.storage.GcsUri;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,23 +27,22 @@ import org.springframework.web.server.ResponseStatusException;
  *   <li>{@code {"job":"score","input":"gs://B/prefix/","model":"fashion@champion","id":"optional"}}
  *       starts a prefix job (202; {@code GET /jobs/{id}} reports its progress);
  *   <li>{@code {"job":"retrain","model":"fashion","force":false,"min-accuracy":0.8,
- *       "max-regression":0.01,"promote":"auto"}} retrains the model and answers with the gate's
- *       decision (200), or 202 if it takes longer than {@value #RETRAIN_WAIT_SECONDS} s.
+ *       "max-regression":0.01,"promote":"auto"}} starts a retrain job (202 with its run id; {@code
+ *       GET /jobs/{id}} shows its steps, progress and outcome), or answers 200 {@code UNCHANGED}
+ *       when a version already learned from exactly this data with this recipe.
  * </ul>
  */
 @RestController
 class JobsController {
 
-    static final int RETRAIN_WAIT_SECONDS = 60;
-
     private final PrefixJobs jobs;
-    private final Retrainer retrainer;
-    private final JobSpecs specs;
+    private final RetrainRuns retrains;
+    private final JobDispatcher dispatcher;
 
-    JobsController(PrefixJobs jobs, Retrainer retrainer, JobSpecs specs) {
+    JobsController(PrefixJobs jobs, RetrainRuns retrains, JobDispatcher dispatcher) {
         this.jobs = jobs;
-        this.retrainer = retrainer;
-        this.specs = specs;
+        this.retrains = retrains;
+        this.dispatcher = dispatcher;
     }
 
     record JobBody(
@@ -60,7 +57,7 @@ class JobsController {
             String promote) {}
 
     @PostMapping("/jobs")
-    ResponseEntity<?> submit(@RequestBody JobBody body, Principal caller) throws InterruptedException {
+    ResponseEntity<?> submit(@RequestBody JobBody body, Principal caller) {
         if ("retrain".equals(body.job())) {
             return retrain(body, caller);
         }
@@ -86,7 +83,7 @@ class JobsController {
                 .body(submission);
     }
 
-    private ResponseEntity<?> retrain(JobBody body, Principal caller) throws InterruptedException {
+    private ResponseEntity<?> retrain(JobBody body, Principal caller) {
         if (body.model() == null || body.model().isBlank()) {
             throw new IllegalArgumentException("\"model\" is required");
         }
@@ -98,33 +95,28 @@ class JobsController {
                 throw new IllegalArgumentException("\"promote\" must be \"auto\" or \"manual\"");
             }
         }
-        boolean force = Boolean.TRUE.equals(body.force());
-        String by = "http:" + (caller == null ? "anonymous" : caller.getName());
-        RetrainProperties.Promote chosen = promote;
-        CompletableFuture<Retrainer.Result> result = retrainer.submit(specs.retrainSpecFor(body.model())
-                .map(spec -> spec.request(force, body.minAccuracy(), body.maxRegression(), chosen, by))
-                .orElseGet(() -> new Retrainer.Request(
-                        body.model(), force, body.minAccuracy(), body.maxRegression(), chosen, by)));
-        try {
-            return ResponseEntity.ok(result.get(RETRAIN_WAIT_SECONDS, TimeUnit.SECONDS));
-        } catch (TimeoutException stillRunning) {
-            return ResponseEntity.accepted()
-                    .body(java.util.Map.of(
-                            "model",
-                            body.model(),
-                            "status",
-                            "RUNNING",
-                            "detail",
-                            "see GET /v1/models/" + body.model()));
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime
-                    ? runtime
-                    : new IllegalStateException("retrain failed", e.getCause());
+        RetrainRuns.Submission submission = dispatcher.retrain(new JobRequest.Retrain(
+                body.model(),
+                Boolean.TRUE.equals(body.force()),
+                body.minAccuracy(),
+                body.maxRegression(),
+                promote,
+                "http:" + (caller == null ? "anonymous" : caller.getName())));
+        if (submission.id() == null) {
+            return ResponseEntity.ok(submission);
         }
+        return ResponseEntity.accepted()
+                .location(URI.create("/jobs/" + submission.id()))
+                .body(submission);
     }
 
+    /** A retrain run ({@code retrain-<n>}) or a prefix job. */
     @GetMapping("/jobs/{id}")
-    PrefixJobs.JobStatus status(@PathVariable String id) {
+    Object status(@PathVariable String id) {
+        Optional<RetrainStatus> retrain = retrains.status(id);
+        if (retrain.isPresent()) {
+            return retrain.get();
+        }
         return jobs.status(id)
                 .orElseThrow(() -> new ResponseStatusException(
                         HttpStatus.NOT_FOUND, "no job '" + id + "' (or it has not listed its input yet)"));

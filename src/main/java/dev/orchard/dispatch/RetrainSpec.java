@@ -1,7 +1,8 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.retrain.Recipe;
 import dev.orchard.retrain.RetrainProperties;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRequest;
 import java.util.Map;
 
 /**
@@ -33,20 +34,19 @@ public record RetrainSpec(
         String file)
         implements JobSpec {
 
-    public Retrainer.Recipe recipe() {
-        return new Retrainer.Recipe(dataset, trainer, params);
+    public Recipe recipe() {
+        return new Recipe(dataset, trainer, params);
     }
 
-    /** A retrain of this spec's model, with the request's thresholds over the spec's. */
-    public Retrainer.Request request(
-            boolean force, Double minAccuracy, Double maxRegression, RetrainProperties.Promote promote, String by) {
-        return new Retrainer.Request(
+    /** {@code retrain} for this spec's model: its recipe, with the command's thresholds over the spec's. */
+    public RetrainRequest request(JobRequest.Retrain retrain) {
+        return new RetrainRequest(
                 model,
-                force,
-                minAccuracy != null ? minAccuracy : this.minAccuracy,
-                maxRegression != null ? maxRegression : this.maxRegression,
-                promote != null ? promote : this.promote,
-                by,
+                retrain.force(),
+                retrain.minAccuracy() != null ? retrain.minAccuracy() : this.minAccuracy,
+                retrain.maxRegression() != null ? retrain.maxRegression() : this.maxRegression,
+                retrain.promote() != null ? retrain.promote() : this.promote,
+                retrain.by(),
                 recipe());
     }
 }

@@ -1,14 +1,11 @@
 package dev.orchard.dispatch;
 
 import dev.orchard.retrain.RetrainProperties;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRuns;
 import dev.orchard.training.ModelTraining;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -22,9 +19,10 @@ import org.springframework.stereotype.Component;
 /**
  * Starts the retrains of {@code kind: retrain} specs by themselves: on their cron {@code schedule}
  * (UTC), and when {@code new-objects} labelled objects arrived since the champion's snapshot
- * (checked every {@code orchard.retrain.watch-interval}). Both go through {@link Retrainer}, so
- * unchanged data trains nothing and replicas firing together train once. A trigger does not fire
- * again while its previous retrain runs.
+ * (checked every {@code orchard.retrain.watch-interval}). Both send the same retrain command as
+ * {@code POST /jobs} and Pub/Sub ({@link JobDispatcher#retrain}), so unchanged data trains nothing
+ * and replicas firing together train once (the job repository refuses the second run). A trigger
+ * does not fire while a retrain of its model runs on any worker.
  *
  * <p>Each spec's trainer and parameters are checked when the worker starts: a spec naming an unknown
  * trainer or parameter stops start-up like any other bad spec.
@@ -35,15 +33,21 @@ class RetrainTriggers {
     private static final Logger log = LoggerFactory.getLogger(RetrainTriggers.class);
 
     private final JobSpecs specs;
-    private final Retrainer retrainer;
+    private final JobDispatcher dispatcher;
+    private final RetrainRuns runs;
     private final RetrainProperties properties;
     private final ThreadPoolTaskScheduler scheduler;
     private final List<ScheduledFuture<?>> scheduled = new CopyOnWriteArrayList<>();
-    private final Map<String, CompletableFuture<Retrainer.Result>> inFlight = new ConcurrentHashMap<>();
 
-    RetrainTriggers(JobSpecs specs, Retrainer retrainer, ModelTraining training, RetrainProperties properties) {
+    RetrainTriggers(
+            JobSpecs specs,
+            JobDispatcher dispatcher,
+            RetrainRuns runs,
+            ModelTraining training,
+            RetrainProperties properties) {
         this.specs = specs;
-        this.retrainer = retrainer;
+        this.dispatcher = dispatcher;
+        this.runs = runs;
         this.properties = properties;
         for (RetrainSpec spec : specs.retrainSpecs()) {
             try {
@@ -89,34 +93,27 @@ class RetrainTriggers {
         scheduler.shutdown();
     }
 
-    /** Starts a retrain of {@code spec} unless this trigger's previous one still runs. */
-    Optional<CompletableFuture<Retrainer.Result>> fire(RetrainSpec spec, String trigger) {
-        String key = spec.name() + "|" + trigger;
-        CompletableFuture<Retrainer.Result> previous = inFlight.get(key);
-        if (previous != null && !previous.isDone()) {
-            log.info(
-                    "spec {}: {} retrain of '{}' still running; not started again", spec.name(), trigger, spec.model());
-            return Optional.empty();
-        }
+    /** Starts a retrain of {@code spec} unless one of its model runs. */
+    Optional<RetrainRuns.Submission> fire(RetrainSpec spec, String trigger) {
         try {
-            CompletableFuture<Retrainer.Result> result =
-                    retrainer.submit(spec.request(false, null, null, null, trigger + ":" + spec.name()));
-            inFlight.put(key, result);
-            result.whenComplete((r, e) -> {
-                if (e != null) {
-                    log.error(
-                            "spec {}: {} retrain of '{}' failed: {}", spec.name(), trigger, spec.model(), e.toString());
-                } else {
-                    log.info(
-                            "spec {}: {} retrain of '{}': {}{}",
-                            spec.name(),
-                            trigger,
-                            spec.model(),
-                            r.status(),
-                            r.version() == null ? "" : " (version " + r.version() + ")");
-                }
-            });
-            return Optional.of(result);
+            if (runs.running(spec.model())) {
+                log.info(
+                        "spec {}: a retrain of '{}' is running; the {} trigger waits",
+                        spec.name(),
+                        spec.model(),
+                        trigger);
+                return Optional.empty();
+            }
+            RetrainRuns.Submission submission =
+                    dispatcher.retrain(new JobRequest.Retrain(spec.model(), false, trigger + ":" + spec.name()));
+            log.info(
+                    "spec {}: {} retrain of '{}': {}{}",
+                    spec.name(),
+                    trigger,
+                    spec.model(),
+                    submission.status(),
+                    submission.id() == null ? "" : " (run " + submission.id() + ")");
+            return Optional.of(submission);
         } catch (RuntimeException e) {
             log.error(
                     "spec {}: could not start a {} retrain of '{}': {}",
@@ -129,9 +126,9 @@ class RetrainTriggers {
     }
 
     /** Counts the new labelled objects and fires when there are enough. */
-    Optional<CompletableFuture<Retrainer.Result>> watch(RetrainSpec spec) {
+    Optional<RetrainRuns.Submission> watch(RetrainSpec spec) {
         try {
-            int fresh = retrainer.newObjects(spec.model(), spec.recipe());
+            int fresh = runs.newObjects(spec.model(), spec.recipe());
             if (fresh < spec.newObjects()) {
                 log.debug("spec {}: {} new labelled objects of {} needed", spec.name(), fresh, spec.newObjects());
                 return Optional.empty();

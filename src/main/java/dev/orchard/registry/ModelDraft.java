@@ -19,7 +19,7 @@ public record ModelDraft(
         ModelManifest.Metrics metrics,
         ModelManifest.Dataset dataset,
         ModelManifest.Trainer trainer,
-        String provenance,
+        ModelManifest.Provenance provenance,
         Map<String, byte[]> artifacts,
         ModelManifest.Gate gate) {
 
@@ -33,7 +33,7 @@ public record ModelDraft(
             ModelManifest.Metrics metrics,
             ModelManifest.Dataset dataset,
             ModelManifest.Trainer trainer,
-            String provenance,
+            ModelManifest.Provenance provenance,
             Map<String, byte[]> artifacts) {
         this(name, kind, input, output, labels, metrics, dataset, trainer, provenance, artifacts, null);
     }

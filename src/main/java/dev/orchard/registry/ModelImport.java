@@ -113,7 +113,18 @@ public final class ModelImport {
                         null,
                         null,
                         null,
-                        "imported from " + request.source() + " by " + request.by(),
+                        new ModelManifest.Provenance(
+                                "import",
+                                null,
+                                request.by(),
+                                null,
+                                null,
+                                Map.of(
+                                        "java",
+                                        Runtime.version().toString(),
+                                        "tensorflow",
+                                        org.tensorflow.TensorFlow.version()),
+                                Map.of("source", request.source())),
                         artifacts),
                 request.by());
     }

@@ -44,12 +44,21 @@ public final class ModelLoader {
 
     /** Loads and verifies {@code manifest}'s model. The caller owns (and must close) the result. */
     public LoadedModel load(ModelManifest manifest) {
+        return load(manifest, name -> registry.artifact(manifest, name));
+    }
+
+    /**
+     * Loads and verifies a model whose artifacts are not (yet) a registered version's: a retrain's
+     * candidate, read by {@code artifacts} (path in the manifest → content). The caller owns (and must
+     * close) the result.
+     */
+    public LoadedModel load(ModelManifest manifest, java.util.function.Function<String, byte[]> artifacts) {
         Path dir = null;
         try {
             Files.createDirectories(workDirectory);
             dir = Files.createTempDirectory(workDirectory, manifest.name() + "-v" + manifest.version() + "-");
             for (Map.Entry<String, String> artifact : manifest.artifacts().entrySet()) {
-                byte[] content = registry.artifact(manifest, artifact.getKey());
+                byte[] content = artifacts.apply(artifact.getKey());
                 String actual = Sha256.hex(content);
                 if (!actual.equals(artifact.getValue())) {
                     throw new ArtifactIntegrityException("model " + manifest.name() + " v" + manifest.version() + ": "

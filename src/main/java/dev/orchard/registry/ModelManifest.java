@@ -26,7 +26,7 @@ public record ModelManifest(
         Metrics metrics,
         Dataset dataset,
         Trainer trainer,
-        String provenance,
+        Provenance provenance,
         String codeVersion,
         Instant createdAt,
         Map<String, String> artifacts,
@@ -56,6 +56,45 @@ public record ModelManifest(
 
     /** The snapshot a model was trained on. */
     public record Dataset(String uri, int objects, String fingerprint) {}
+
+    /**
+     * How a version came to be, as a record a program can read.
+     *
+     * @param source {@code retrain} (a retrain job), {@code train} (trained directly: the bootstrap,
+     *     tools), {@code import} (a model brought in), or {@code legacy} (a version registered before
+     *     provenance was structured; its text is in {@code details.text})
+     * @param run the retrain run ({@code GET /jobs/{run}}), {@code null} for other sources
+     * @param by who asked for it ({@code http:admin}, {@code schedule:fruit}, {@code pubsub}, …)
+     * @param runtime library versions that produced it ({@code java}, {@code tensorflow}, {@code tribuo})
+     * @param details what the trainer or importer reports: loss per epoch, optimizer, the source
+     *     of an import, …
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Provenance(
+            String source,
+            String run,
+            String by,
+            Instant startedAt,
+            Instant finishedAt,
+            Map<String, String> runtime,
+            Map<String, Object> details) {
+
+        @com.fasterxml.jackson.annotation.JsonCreator(
+                mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+        public Provenance {
+            runtime = runtime == null ? Map.of() : Map.copyOf(runtime);
+            details = details == null
+                    ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+        }
+
+        /** A manifest written before provenance was structured held free text. */
+        @com.fasterxml.jackson.annotation.JsonCreator(
+                mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Provenance legacy(String text) {
+            return new Provenance("legacy", null, null, null, null, Map.of(), Map.of("text", text));
+        }
+    }
 
     /** The trainer and the parameters it ran with. */
     public record Trainer(String type, Map<String, Object> params) {}

@@ -1,35 +1,151 @@
 package dev.orchard.retrain;
 
 import dev.orchard.model.ImageDecoder;
+import dev.orchard.registry.ModelLoader;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.system.BatchProperties;
+import dev.orchard.system.TraceJobListener;
+import dev.orchard.training.HoldoutScoring;
 import dev.orchard.training.ModelTraining;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * The {@code retrain} job: snapshot → train → evaluate → gate → register → promote, each a step
+ * whose result is staged in the bucket ({@link RetrainStaging}), so a restart after a crash goes on
+ * from the first step that had not completed. Retrains run one at a time per worker, on their own
+ * thread.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
 
-    @Bean(destroyMethod = "close")
-    Retrainer retrainer(
+    /** Puts the run's trace id into the MDC of the threads that run it. */
+    private static final TraceJobListener TRACE = new TraceJobListener();
+
+    @Bean
+    RetrainStaging retrainStaging(BlobStore store, ModelRegistry registry, JsonMapper json, ModelLoader loader) {
+        return new RetrainStaging(store, registry.bucket(), json, loader);
+    }
+
+    @Bean
+    Job retrainJob(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactions,
+            RetrainStaging staging,
             ModelTraining training,
             BlobStore store,
             ImageDecoder decoder,
             VersionedModels models,
             ModelRegistry registry,
-            RetrainProperties properties,
+            BatchProperties batch,
+            JsonMapper json,
             ObjectProvider<Clock> clock) {
-        return new Retrainer(
-                training,
-                new RetrainGate(store, decoder, models),
+        Duration heartbeat = heartbeat(batch);
+        HoldoutScoring scoring = new HoldoutScoring(store, decoder);
+        return new JobBuilder(RetrainRuns.JOB_NAME, jobRepository)
+                .listener(TRACE)
+                .start(step(RetrainSteps.SNAPSHOT, new SnapshotStep(staging, json), jobRepository, transactions))
+                .next(step(
+                        RetrainSteps.TRAIN,
+                        new TrainStep(training, staging, jobRepository, heartbeat, json),
+                        jobRepository,
+                        transactions))
+                .next(step(
+                        RetrainSteps.EVALUATE,
+                        new EvaluateStep(staging, scoring, jobRepository, heartbeat, json),
+                        jobRepository,
+                        transactions))
+                .next(step(
+                        RetrainSteps.GATE,
+                        new GateStep(
+                                staging, new RetrainGate(scoring, models), registry, jobRepository, heartbeat, json),
+                        jobRepository,
+                        transactions))
+                .next(step(
+                        RetrainSteps.REGISTER,
+                        new RegisterStep(staging, registry, clock.getIfAvailable(Clock::systemUTC), json),
+                        jobRepository,
+                        transactions))
+                .next(step(RetrainSteps.PROMOTE, new PromoteStep(staging, registry, json), jobRepository, transactions))
+                .build();
+    }
+
+    /** Often enough that stale-execution recovery never mistakes a live step for a dead one. */
+    static Duration heartbeat(BatchProperties batch) {
+        Duration third = batch.staleAfter().dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(10)) < 0 ? third : Duration.ofSeconds(10);
+    }
+
+    private static Step step(
+            String name, Tasklet tasklet, JobRepository jobRepository, PlatformTransactionManager transactions) {
+        return new StepBuilder(name, jobRepository)
+                .tasklet(tasklet, transactions)
+                .listener((StepExecutionListener) TRACE)
+                .build();
+    }
+
+    @Bean
+    RetrainRuns retrainRuns(
+            JobRepository jobRepository,
+            @Qualifier("retrainJob") Job retrainJob,
+            ModelRegistry registry,
+            ModelTraining training,
+            BlobStore store,
+            RetrainStaging staging,
+            RetrainProperties properties,
+            JsonMapper json)
+            throws Exception {
+        return new RetrainRuns(
+                jobRepository,
+                operator(jobRepository, retrainJob),
+                retrainJob,
                 registry,
+                training,
                 store,
+                staging,
                 properties,
-                clock.getIfAvailable(Clock::systemUTC));
+                json);
+    }
+
+    /**
+     * One retrain at a time per worker, queued (not a bean: the application's synchronous {@code
+     * JobOperator} stays the only one): {@code start} returns once the execution is recorded.
+     */
+    private static TaskExecutorJobOperator operator(JobRepository jobRepository, Job job) throws Exception {
+        MapJobRegistry jobRegistry = new MapJobRegistry();
+        jobRegistry.register(job);
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(1);
+        executor.setMaxPoolSize(1);
+        executor.setQueueCapacity(100);
+        executor.setThreadNamePrefix("orchard-retrain-");
+        executor.setWaitForTasksToCompleteOnShutdown(false);
+        executor.initialize();
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(jobRepository);
+        operator.setJobRegistry(jobRegistry);
+        operator.setTaskExecutor(executor);
+        operator.afterPropertiesSet();
+        return operator;
     }
 }

@@ -1,66 +1,51 @@
 package dev.orchard.retrain;
 
-import dev.orchard.model.Classifier;
-import dev.orchard.model.ImageDecoder;
-import dev.orchard.model.ImageRejectedException;
-import dev.orchard.model.ModelInput;
-import dev.orchard.model.Prediction;
 import dev.orchard.registry.LoadedModel;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.VersionedModels;
-import dev.orchard.storage.Blob;
-import dev.orchard.storage.BlobStore;
-import dev.orchard.storage.ObjectTooLargeException;
-import dev.orchard.training.Evaluation;
+import dev.orchard.training.HoldoutScoring;
 import dev.orchard.training.LabelledObject;
-import dev.orchard.training.ModelTraining;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
- * The differential test: candidate and champion classify the same holdout images (each decoded
- * for its own input size), and the thresholds decide. Images that vanished or cannot be decoded
- * are left out for both.
+ * The differential test: the champion labels the holdout images the candidate labelled in the
+ * evaluate step (each model decodes them for its own input size), and the thresholds decide.
+ * Images either model could not read are left out of the comparison.
  */
 final class RetrainGate {
 
-    private final BlobStore store;
-    private final ImageDecoder decoder;
+    private final HoldoutScoring scoring;
     private final VersionedModels models;
 
-    RetrainGate(BlobStore store, ImageDecoder decoder, VersionedModels models) {
-        this.store = store;
-        this.decoder = decoder;
+    RetrainGate(HoldoutScoring scoring, VersionedModels models) {
+        this.scoring = scoring;
         this.models = models;
     }
 
     /** Thresholds of one decision. */
     record Thresholds(double minAccuracy, double maxRegression, RetrainProperties.Promote promote) {}
 
-    ModelManifest.Gate decide(ModelTraining.Candidate candidate, Optional<Integer> championVersion, Thresholds t) {
-        List<String> labels = candidate.labels();
-        List<byte[]> images = new ArrayList<>();
-        List<Integer> targets = new ArrayList<>();
-        for (LabelledObject object : candidate.holdout()) {
-            Optional<Blob> blob;
-            try {
-                blob = store.get(object.ref(), decoder.maxBytes());
-            } catch (ObjectTooLargeException e) {
-                continue; // left out for both models, as an image neither can decode
-            }
-            if (blob.isPresent()) {
-                images.add(blob.get().content());
-                targets.add(labels.indexOf(object.label()));
-            }
-        }
-        int[] actual = targets.stream().mapToInt(Integer::intValue).toArray();
-        List<String> candidateSays = classify(candidate.classifier(), candidate.input(), images);
-        ModelManifest.Metrics candidateMetrics = metrics(labels, actual, candidateSays);
-        double candidateAccuracy = candidateMetrics == null ? 0 : candidateMetrics.accuracy();
-        double candidateMacroF1 = candidateMetrics == null ? 0 : candidateMetrics.macroF1();
-        if (championVersion.isEmpty()) {
+    /**
+     * @param said the candidate's label per holdout image ({@code null}: it could not read it)
+     * @param champion the champion to compare with, empty when the model has none
+     */
+    ModelManifest.Gate decide(
+            String model,
+            List<String> labels,
+            List<LabelledObject> holdout,
+            List<String> said,
+            Optional<Integer> champion,
+            Thresholds t,
+            IntConsumer progress) {
+        Optional<ModelManifest.Metrics> candidateMetrics = HoldoutScoring.metrics(labels, holdout, said);
+        double candidateAccuracy =
+                candidateMetrics.map(ModelManifest.Metrics::accuracy).orElse(0.0);
+        double candidateMacroF1 =
+                candidateMetrics.map(ModelManifest.Metrics::macroF1).orElse(0.0);
+        if (champion.isEmpty()) {
             boolean pass = candidateAccuracy >= t.minAccuracy();
             return gate(
                     pass,
@@ -77,26 +62,27 @@ final class RetrainGate {
                     null,
                     null,
                     null,
-                    actual.length);
+                    holdout.size());
         }
         List<String> championSays;
-        try (LoadedModel.Lease champion = models.lease(candidate.request().model(), championVersion.get())) {
-            championSays = classify(champion.classifier(), champion.classifier().input(), images);
+        try (LoadedModel.Lease lease = models.lease(model, champion.get())) {
+            championSays = scoring.label(lease.classifier(), lease.classifier().input(), holdout, progress);
         }
         int correct = 0;
         int agree = 0;
         int scored = 0;
-        for (int i = 0; i < actual.length; i++) {
-            if (championSays.get(i) == null || candidateSays.get(i) == null) {
+        for (int i = 0; i < holdout.size(); i++) {
+            if (championSays.get(i) == null || said.get(i) == null) {
                 continue;
             }
             scored++;
-            correct += championSays.get(i).equals(labels.get(actual[i])) ? 1 : 0;
-            agree += championSays.get(i).equals(candidateSays.get(i)) ? 1 : 0;
+            correct += championSays.get(i).equals(holdout.get(i).label()) ? 1 : 0;
+            agree += championSays.get(i).equals(said.get(i)) ? 1 : 0;
         }
         double championAccuracy = scored == 0 ? 0 : (double) correct / scored;
-        ModelManifest.Metrics championMetrics = metrics(labels, actual, championSays);
-        Double championMacroF1 = championMetrics == null ? null : championMetrics.macroF1();
+        Double championMacroF1 = HoldoutScoring.metrics(labels, holdout, championSays)
+                .map(ModelManifest.Metrics::macroF1)
+                .orElse(null);
         double agreement = scored == 0 ? 0 : (double) agree / scored;
         boolean meetsMinimum = candidateAccuracy >= t.minAccuracy();
         boolean noWorse = candidateAccuracy >= championAccuracy - t.maxRegression();
@@ -104,9 +90,9 @@ final class RetrainGate {
                 Locale.ROOT,
                 "accuracy %.4f vs champion v%d %.4f on %d holdout images (agreement %.4f): %s",
                 candidateAccuracy,
-                championVersion.get(),
+                champion.get(),
                 championAccuracy,
-                actual.length,
+                holdout.size(),
                 agreement,
                 !meetsMinimum
                         ? String.format(Locale.ROOT, "below the minimum %.4f", t.minAccuracy())
@@ -119,11 +105,11 @@ final class RetrainGate {
                 reason,
                 candidateAccuracy,
                 candidateMacroF1,
-                championVersion.get(),
+                champion.get(),
                 championAccuracy,
                 championMacroF1,
                 agreement,
-                actual.length);
+                holdout.size());
     }
 
     private static ModelManifest.Gate gate(
@@ -150,56 +136,5 @@ final class RetrainGate {
                 t.minAccuracy(),
                 t.maxRegression(),
                 holdout);
-    }
-
-    /** The label each image gets, {@code null} where the image cannot be decoded for this model. */
-    private List<String> classify(Classifier classifier, ModelInput input, List<byte[]> images) {
-        List<String> labels = new ArrayList<>(images.size());
-        List<float[]> batch = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            labels.add(null);
-        }
-        for (int i = 0; i < images.size(); i++) {
-            try {
-                batch.add(decoder.decodePatiently(images.get(i), input));
-                positions.add(i);
-            } catch (ImageRejectedException e) {
-                // left out for both models
-            }
-            if (batch.size() == 256 || (i == images.size() - 1 && !batch.isEmpty())) {
-                List<Prediction> predictions = classifier.classify(batch.toArray(new float[0][]), 1);
-                for (int j = 0; j < predictions.size(); j++) {
-                    labels.set(positions.get(j), predictions.get(j).label());
-                }
-                batch.clear();
-                positions.clear();
-            }
-        }
-        return labels;
-    }
-
-    /** Metrics over the images the model labelled, when all its labels are the candidate's. */
-    private static ModelManifest.Metrics metrics(List<String> labels, int[] actual, List<String> said) {
-        List<Integer> a = new ArrayList<>();
-        List<Integer> p = new ArrayList<>();
-        for (int i = 0; i < actual.length; i++) {
-            if (said.get(i) == null) {
-                continue;
-            }
-            int predicted = labels.indexOf(said.get(i));
-            if (predicted < 0) {
-                return null;
-            }
-            a.add(actual[i]);
-            p.add(predicted);
-        }
-        if (a.isEmpty()) {
-            return null;
-        }
-        return Evaluation.of(
-                labels,
-                a.stream().mapToInt(Integer::intValue).toArray(),
-                p.stream().mapToInt(Integer::intValue).toArray());
     }
 }

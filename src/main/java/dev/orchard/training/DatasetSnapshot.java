@@ -265,6 +265,28 @@ public record DatasetSnapshot(String uri, List<LabelledObject> objects, String f
     }
 
     /**
+     * A snapshot read back from its {@link #toJsonLines()} body, with the fingerprint it was taken
+     * with: the exact objects (and generations) a retrain pinned when it was asked for.
+     */
+    public static DatasetSnapshot fromJsonLines(String uri, String fingerprint, byte[] lines) {
+        List<LabelledObject> objects = new ArrayList<>();
+        for (String line : new String(lines, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = JSON.readTree(line);
+            GcsUri object = GcsUri.parseObject(node.path("uri").asString());
+            objects.add(new LabelledObject(
+                    new ObjectRef(
+                            object.bucket(),
+                            object.path(),
+                            node.path("generation").asLong()),
+                    node.path("label").asString()));
+        }
+        return new DatasetSnapshot(uri, List.copyOf(objects), fingerprint, 0);
+    }
+
+    /**
      * The objects of this snapshot not in {@code earlier} (a {@link #toJsonLines()} body): new
      * objects and new generations of old ones.
      */

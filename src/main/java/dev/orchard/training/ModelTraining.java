@@ -1,10 +1,8 @@
 package dev.orchard.training;
 
-import dev.orchard.model.Classifier;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
-import dev.orchard.model.Prediction;
 import dev.orchard.registry.ModelDraft;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
@@ -12,6 +10,8 @@ import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Snapshot → decode → train → evaluate on the holdout → register a new version with its report.
- * Unreadable training images are skipped and counted, never fatal. Promotion is the caller's call.
+ * The pieces of training a version — decode and train on a snapshot's training split, evaluate on
+ * its holdout, draft the version with its report — which the retrain job runs as separate steps,
+ * and {@link #trainAndRegister} runs in one go (the bootstrap, tools). Unreadable training images
+ * are skipped and counted, never fatal. Promotion is the caller's call.
  */
 public final class ModelTraining {
 
@@ -31,12 +33,19 @@ public final class ModelTraining {
     private final ImageDecoder decoder;
     private final ModelRegistry registry;
     private final Map<String, Trainer> trainers;
+    private final Clock clock;
 
     public ModelTraining(BlobStore store, ImageDecoder decoder, ModelRegistry registry, List<Trainer> trainers) {
+        this(store, decoder, registry, trainers, Clock.systemUTC());
+    }
+
+    public ModelTraining(
+            BlobStore store, ImageDecoder decoder, ModelRegistry registry, List<Trainer> trainers, Clock clock) {
         this.store = store;
         this.decoder = decoder;
         this.registry = registry;
         this.trainers = new HashMap<>();
+        this.clock = clock;
         trainers.forEach(t -> this.trainers.put(t.type(), t));
     }
 
@@ -48,51 +57,80 @@ public final class ModelTraining {
      */
     public record Request(String model, String bucket, String path, String trainer, Map<String, Object> params) {
 
+        public Request {
+            params = params == null ? Map.of() : params;
+        }
+
         public DatasetSnapshot.Location dataset() {
             return new DatasetSnapshot.Location(bucket, path);
         }
     }
 
-    public ModelManifest trainAndRegister(Request request, String actor) {
-        try (Candidate candidate = train(request)) {
-            return register(candidate, null, actor);
-        }
-    }
-
     /**
-     * A trained model not registered yet: its live classifier (closed with the candidate), holdout
-     * metrics, and the snapshot it learned from, so a gate can compare it before it gets a version.
+     * A model trained on a snapshot's training split, not evaluated or registered yet.
+     *
+     * @param trainSize training images decoded
+     * @param skipped training images that could not be read or decoded
      */
-    public record Candidate(
+    public record Trained(
             Request request,
-            String trainerType,
-            DatasetSnapshot snapshot,
             List<String> labels,
             ModelInput input,
-            TrainedModel trained,
-            ModelManifest.Metrics metrics,
+            TrainedModel model,
             int trainSize,
             int skipped,
-            List<LabelledObject> holdout)
+            Instant startedAt,
+            Instant finishedAt)
             implements AutoCloseable {
-
-        public Classifier classifier() {
-            return trained.classifier();
-        }
 
         @Override
         public void close() {
             try {
-                trained.classifier().close();
+                model.classifier().close();
             } catch (Exception e) {
-                log.warn("closing the candidate classifier of {} failed: {}", request.model(), e.toString());
+                log.warn("closing the trained classifier of {} failed: {}", request.model(), e.toString());
             }
         }
     }
 
-    /** Snapshot, decode, train and evaluate on the holdout; nothing is registered. */
-    public Candidate train(Request request) {
-        return train(request, DatasetSnapshot.of(store, request.dataset()));
+    /** Trains, evaluates and registers in one go (no gate); the caller promotes. */
+    public ModelManifest trainAndRegister(Request request, String actor) {
+        DatasetSnapshot snapshot = DatasetSnapshot.of(store, request.dataset());
+        try (Trained trained = train(request, snapshot, TrainingProgress.NONE)) {
+            List<LabelledObject> holdout = holdout(snapshot);
+            List<String> said = new HoldoutScoring(store, decoder)
+                    .label(trained.model().classifier(), trained.input(), holdout, done -> {});
+            ModelManifest.Metrics metrics = HoldoutScoring.metrics(trained.labels(), holdout, said)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            snapshot.uri() + " has too few readable holdout images to evaluate"));
+            log.info(
+                    "trained {}: holdout accuracy {}, macro-F1 {} ({} holdout images)",
+                    request.model(),
+                    metrics.accuracy(),
+                    metrics.macroF1(),
+                    metrics.holdoutSize());
+            ModelManifest.Provenance provenance = provenance(trained, "train", null, actor);
+            return registry.register(
+                    draft(
+                            request,
+                            trained.model().kind(),
+                            trained.model().output(),
+                            trained.input(),
+                            trained.labels(),
+                            trained.model().artifacts(),
+                            snapshot,
+                            trained.trainSize(),
+                            trained.skipped(),
+                            metrics,
+                            null,
+                            provenance),
+                    actor);
+        }
+    }
+
+    /** The snapshot's holdout objects, in snapshot order. */
+    public static List<LabelledObject> holdout(DatasetSnapshot snapshot) {
+        return snapshot.objects().stream().filter(DatasetSnapshot::isHoldout).toList();
     }
 
     /**
@@ -104,6 +142,11 @@ public final class ModelTraining {
         trainer(type).input(params);
     }
 
+    /** The input size {@code type} trains for with {@code params}. */
+    public ModelInput input(String type, Map<String, Object> params) {
+        return trainer(type).input(params);
+    }
+
     private Trainer trainer(String type) {
         Trainer trainer = trainers.get(type);
         if (trainer == null) {
@@ -113,10 +156,15 @@ public final class ModelTraining {
         return trainer;
     }
 
-    /** Decode, train and evaluate on {@code snapshot}, already taken of the request's dataset. */
-    public Candidate train(Request request, DatasetSnapshot snapshot) {
+    /**
+     * Decodes the training split of {@code snapshot} (taken of the request's dataset) and trains.
+     *
+     * @throws IllegalArgumentException if the snapshot has fewer than two labels, or no readable
+     *     training image
+     */
+    public Trained train(Request request, DatasetSnapshot snapshot, TrainingProgress progress) {
         Trainer trainer = trainer(request.trainer());
-        long started = System.nanoTime();
+        Instant started = clock.instant();
         List<String> labels = snapshot.labels();
         if (labels.size() < 2) {
             throw new IllegalArgumentException(
@@ -132,130 +180,101 @@ public final class ModelTraining {
                 labels.size(),
                 snapshot.fingerprint().substring(0, 12));
         ModelInput input = trainer.input(request.params());
-        Split split = decode(snapshot, labels, input);
-        if (split.train().size() == 0 || split.holdout().size() == 0) {
+        List<LabelledObject> objects = snapshot.objects().stream()
+                .filter(o -> !DatasetSnapshot.isHoldout(o))
+                .toList();
+        List<float[]> features = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < objects.size(); i++) {
+            LabelledObject object = objects.get(i);
+            float[] x = decode(object, input);
+            if (x == null) {
+                skipped++;
+            } else {
+                features.add(x);
+                targets.add(labels.indexOf(object.label()));
+            }
+            if ((i + 1) % 64 == 0 || i == objects.size() - 1) {
+                progress.decoded(i + 1, objects.size());
+            }
+        }
+        if (features.isEmpty() || objects.size() == snapshot.objects().size()) {
             throw new IllegalArgumentException(snapshot.uri() + " has too few readable images to train and evaluate");
         }
-        TrainedModel trained = trainer.train(split.train(), request.params());
-        ModelManifest.Metrics metrics = evaluate(trained.classifier(), split.holdout());
-        log.info(
-                "trained {} in {} ms: holdout accuracy {}, macro-F1 {} ({} holdout images)",
-                request.model(),
-                (System.nanoTime() - started) / 1_000_000,
-                metrics.accuracy(),
-                metrics.macroF1(),
-                metrics.holdoutSize());
-        List<LabelledObject> holdout =
-                snapshot.objects().stream().filter(DatasetSnapshot::isHoldout).toList();
-        return new Candidate(
-                request,
-                trainer.type(),
-                snapshot,
+        TrainingSet data = new TrainingSet(
                 labels,
                 input,
-                trained,
-                metrics,
-                split.train().size(),
-                split.skipped(),
-                holdout);
+                features,
+                targets.stream().mapToInt(Integer::intValue).toArray());
+        TrainedModel model = trainer.train(data, request.params(), progress);
+        log.info("trained {} on {} images ({} skipped)", request.model(), features.size(), skipped);
+        return new Trained(request, labels, input, model, features.size(), skipped, started, clock.instant());
     }
 
-    /** Registers the candidate as a new version, with the gate's decision when there was one. */
-    public ModelManifest register(Candidate candidate, ModelManifest.Gate gate, String actor) {
-        Request request = candidate.request();
-        Map<String, byte[]> artifacts = new HashMap<>(candidate.trained().artifacts());
+    /** A training image decoded for {@code input}, or {@code null} (logged) when it cannot be. */
+    private float[] decode(LabelledObject object, ModelInput input) {
+        try {
+            Blob blob = store.get(object.ref(), decoder.maxBytes()).orElse(null);
+            if (blob == null) {
+                log.warn("training image {} changed or vanished during training; skipped", object.ref());
+                return null;
+            }
+            return decoder.decodePatiently(blob.content(), input);
+        } catch (ObjectTooLargeException | ImageRejectedException e) {
+            log.warn("training image {} skipped: {}", object.ref(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The provenance of a version {@code trained} by {@code source} ({@code train}, {@code retrain}). */
+    public static ModelManifest.Provenance provenance(Trained trained, String source, String run, String by) {
+        return new ModelManifest.Provenance(
+                source,
+                run,
+                by,
+                trained.startedAt(),
+                trained.finishedAt(),
+                trained.model().runtime(),
+                trained.model().details());
+    }
+
+    /**
+     * A new version of {@code request.model()}: the trained artifacts plus {@code report.md}, {@code
+     * dataset.jsonl} (the snapshot it learned from and was judged on) and {@code confusion.png}.
+     */
+    public static ModelDraft draft(
+            Request request,
+            ModelManifest.Kind kind,
+            ModelManifest.Output output,
+            ModelInput input,
+            List<String> labels,
+            Map<String, byte[]> modelArtifacts,
+            DatasetSnapshot snapshot,
+            int trainSize,
+            int skipped,
+            ModelManifest.Metrics metrics,
+            ModelManifest.Gate gate,
+            ModelManifest.Provenance provenance) {
+        Map<String, byte[]> artifacts = new HashMap<>(modelArtifacts);
         artifacts.put(
                 "report.md",
                 ModelReport.markdown(
-                                request.model(),
-                                candidate.trainerType(),
-                                candidate.snapshot().uri(),
-                                candidate.trainSize(),
-                                candidate.skipped(),
-                                candidate.labels(),
-                                candidate.metrics())
+                                request.model(), request.trainer(), snapshot.uri(), trainSize, skipped, labels, metrics)
                         .getBytes(StandardCharsets.UTF_8));
-        artifacts.put("dataset.jsonl", candidate.snapshot().toJsonLines());
-        artifacts.put(
-                "confusion.png",
-                ModelReport.confusionPng(candidate.labels(), candidate.metrics().confusion()));
-        ModelDraft draft = new ModelDraft(
+        artifacts.put("dataset.jsonl", snapshot.toJsonLines());
+        artifacts.put("confusion.png", ModelReport.confusionPng(labels, metrics.confusion()));
+        return new ModelDraft(
                 request.model(),
-                candidate.trained().kind(),
-                candidate.input(),
-                candidate.trained().output(),
-                candidate.labels(),
-                candidate.metrics(),
-                new ModelManifest.Dataset(
-                        candidate.snapshot().uri(),
-                        candidate.snapshot().objects().size(),
-                        candidate.snapshot().fingerprint()),
-                new ModelManifest.Trainer(
-                        candidate.trainerType(), request.params() == null ? Map.of() : request.params()),
-                candidate.trained().provenance(),
+                kind,
+                input,
+                output,
+                labels,
+                metrics,
+                new ModelManifest.Dataset(snapshot.uri(), snapshot.objects().size(), snapshot.fingerprint()),
+                new ModelManifest.Trainer(request.trainer(), request.params()),
+                provenance,
                 artifacts,
                 gate);
-        return registry.register(draft, actor);
-    }
-
-    private record Split(TrainingSet train, TrainingSet holdout, int skipped) {}
-
-    private Split decode(DatasetSnapshot snapshot, List<String> labels, ModelInput input) {
-        List<float[]> trainX = new ArrayList<>();
-        List<Integer> trainY = new ArrayList<>();
-        List<float[]> holdX = new ArrayList<>();
-        List<Integer> holdY = new ArrayList<>();
-        int skipped = 0;
-        for (LabelledObject object : snapshot.objects()) {
-            Blob blob;
-            try {
-                blob = store.get(object.ref(), decoder.maxBytes()).orElse(null);
-            } catch (ObjectTooLargeException e) {
-                skipped++;
-                log.warn("training image skipped: {}", e.getMessage());
-                continue;
-            }
-            if (blob == null) {
-                skipped++;
-                log.warn("training image {} changed or vanished during training; skipped", object.ref());
-                continue;
-            }
-            try {
-                float[] x = decoder.decodePatiently(blob.content(), input);
-                boolean holdout = DatasetSnapshot.isHoldout(object);
-                (holdout ? holdX : trainX).add(x);
-                (holdout ? holdY : trainY).add(labels.indexOf(object.label()));
-            } catch (ImageRejectedException e) {
-                skipped++;
-                log.warn("training image {} skipped: {}", object.ref(), e.getMessage());
-            }
-        }
-        return new Split(
-                new TrainingSet(
-                        labels,
-                        input,
-                        trainX,
-                        trainY.stream().mapToInt(Integer::intValue).toArray()),
-                new TrainingSet(
-                        labels,
-                        input,
-                        holdX,
-                        holdY.stream().mapToInt(Integer::intValue).toArray()),
-                skipped);
-    }
-
-    static ModelManifest.Metrics evaluate(Classifier classifier, TrainingSet holdout) {
-        int[] predicted = new int[holdout.size()];
-        int batch = 256;
-        for (int start = 0; start < holdout.size(); start += batch) {
-            int end = Math.min(start + batch, holdout.size());
-            float[][] rows = holdout.features().subList(start, end).toArray(new float[0][]);
-            List<Prediction> predictions = classifier.classify(rows, 1);
-            for (int i = 0; i < predictions.size(); i++) {
-                predicted[start + i] =
-                        holdout.labels().indexOf(predictions.get(i).label());
-            }
-        }
-        return Evaluation.of(holdout.labels(), holdout.targets(), predicted);
     }
 }

@@ -35,7 +35,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code tensorflow-cnn}: a small convolutional network trained in TensorFlow Java.
@@ -74,7 +73,7 @@ public final class TensorFlowCnnTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(TrainingSet data, Map<String, Object> params) {
+    public TrainedModel train(TrainingSet data, Map<String, Object> params, TrainingProgress progress) {
         Settings settings = Settings.of(params);
         if (!data.input().equals(settings.input())) {
             throw new IllegalArgumentException(
@@ -82,20 +81,21 @@ public final class TensorFlowCnnTrainer implements Trainer {
         }
         Architecture net = new Architecture(settings, data.labels().size());
         long started = System.nanoTime();
-        Fitted fitted = fit(net, settings, data);
+        Fitted fitted = fit(net, settings, data, progress);
         Path export = null;
         try {
             export = Files.createTempDirectory("orchard-cnn-");
             exportServing(net, fitted.weights(), export);
             Map<String, byte[]> artifacts = artifacts(export);
             TensorFlowClassifier classifier = TensorFlowClassifier.load(export, settings.input(), data.labels(), false);
-            String provenance = provenance(settings, net, data, fitted, System.nanoTime() - started);
+            Map<String, Object> details = details(settings, net, data, fitted, System.nanoTime() - started);
             return new TrainedModel(
                     ModelManifest.Kind.TENSORFLOW,
                     ModelManifest.Output.PROBABILITIES,
                     classifier,
                     artifacts,
-                    provenance);
+                    Map.of("java", Runtime.version().toString(), "tensorflow", TensorFlow.version()),
+                    details);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the trained SavedModel", e);
         } finally {
@@ -197,7 +197,7 @@ public final class TensorFlowCnnTrainer implements Trainer {
 
     private record Fitted(List<float[]> weights, List<Double> epochLoss) {}
 
-    private static Fitted fit(Architecture net, Settings settings, TrainingSet data) {
+    private static Fitted fit(Architecture net, Settings settings, TrainingSet data, TrainingProgress progress) {
         ModelInput input = settings.input();
         List<float[]> initial = net.initial(settings.seed());
         try (Graph graph = new Graph();
@@ -262,6 +262,7 @@ public final class TensorFlowCnnTrainer implements Trainer {
                     throw new IllegalStateException(
                             TYPE + ": training diverged (loss " + mean + "); lower learningRate");
                 }
+                progress.epoch(epoch, settings.epochs(), mean);
             }
             List<float[]> trained = new ArrayList<>();
             for (Variable<TFloat32> variable : variables) {
@@ -316,10 +317,10 @@ public final class TensorFlowCnnTrainer implements Trainer {
         return artifacts;
     }
 
-    private static String provenance(Settings settings, Architecture net, TrainingSet data, Fitted fitted, long nanos) {
+    private static Map<String, Object> details(
+            Settings settings, Architecture net, TrainingSet data, Fitted fitted, long nanos) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("trainer", TYPE);
-        provenance.put("tensorflow", TensorFlow.version());
         provenance.put(
                 "network",
                 "conv3x3(" + settings.filters() + ")-relu-maxpool2, conv3x3(" + 2 * settings.filters()
@@ -333,6 +334,6 @@ public final class TensorFlowCnnTrainer implements Trainer {
         provenance.put("trainExamples", data.size());
         provenance.put("epochLoss", fitted.epochLoss());
         provenance.put("trainingMillis", nanos / 1_000_000);
-        return JsonMapper.shared().writeValueAsString(provenance);
+        return provenance;
     }
 }

@@ -6,11 +6,13 @@ import java.util.Map;
 
 /**
  * A trainer's result: a live classifier (for evaluation, owned by the caller: close it) and the
- * artifacts that the runtime will load from the registry, byte for byte.
+ * artifacts that the runtime will load from the registry, byte for byte; the library versions that
+ * made it and what the trainer reports about the run (for the version's provenance).
  */
 public record TrainedModel(
         ModelManifest.Kind kind,
         ModelManifest.Output output,
         Classifier classifier,
         Map<String, byte[]> artifacts,
-        String provenance) {}
+        Map<String, String> runtime,
+        Map<String, Object> details) {}

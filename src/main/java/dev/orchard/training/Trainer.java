@@ -13,9 +13,14 @@ public interface Trainer {
     ModelInput input(Map<String, Object> params);
 
     /**
-     * Trains on {@code data}.
+     * Trains on {@code data}, reporting epochs to {@code progress} if it has them.
      *
      * @throws IllegalArgumentException for parameters it does not understand
      */
-    TrainedModel train(TrainingSet data, Map<String, Object> params);
+    TrainedModel train(TrainingSet data, Map<String, Object> params, TrainingProgress progress);
+
+    /** Trains on {@code data} without reporting progress. */
+    default TrainedModel train(TrainingSet data, Map<String, Object> params) {
+        return train(data, params, TrainingProgress.NONE);
+    }
 }

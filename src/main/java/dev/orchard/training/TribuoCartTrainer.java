@@ -41,7 +41,7 @@ public final class TribuoCartTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(TrainingSet data, Map<String, Object> params) {
+    public TrainedModel train(TrainingSet data, Map<String, Object> params, TrainingProgress progress) {
         TrainerParams p = new TrainerParams(TYPE, params, PARAMS);
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> dataset =
@@ -51,8 +51,9 @@ public final class TribuoCartTrainer implements Trainer {
             Label label = new Label(data.labels().get(data.targets()[i]));
             dataset.add(TribuoClassifier.example(names, data.features().get(i), label));
         }
-        CARTClassificationTrainer trainer =
-                new CARTClassificationTrainer(p.integer("maxDepth", 14, 1, 64), 1.0f, p.longValue("seed", 12345L));
+        int maxDepth = p.integer("maxDepth", 14, 1, 64);
+        long seed = p.longValue("seed", 12345L);
+        CARTClassificationTrainer trainer = new CARTClassificationTrainer(maxDepth, 1.0f, seed);
         Model<Label> model = trainer.train(dataset);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
@@ -65,6 +66,13 @@ public final class TribuoCartTrainer implements Trainer {
                 ModelManifest.Output.PROBABILITIES,
                 new TribuoClassifier(model, data.input(), data.labels()),
                 Map.of(ModelLoader.TRIBUO_ARTIFACT, bytes.toByteArray()),
-                model.getProvenance().toString());
+                Map.of("java", Runtime.version().toString(), "tribuo", org.tribuo.Tribuo.VERSION),
+                Map.of(
+                        "trainer", TYPE,
+                        "algorithm",
+                                model.getProvenance().getTrainerProvenance().getClassName(),
+                        "maxDepth", maxDepth,
+                        "seed", seed,
+                        "trainExamples", data.size()));
     }
 }

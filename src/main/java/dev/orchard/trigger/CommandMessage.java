@@ -3,6 +3,7 @@ package dev.orchard.trigger;
 import dev.orchard.dispatch.JobRequest;
 import dev.orchard.registry.ModelNames;
 import dev.orchard.registry.ModelReference;
+import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.storage.GcsUri;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * {"job":"score","input":"gs://bucket/prefix/","model":"fruit@champion"}
- * {"job":"retrain","model":"fruit"}
+ * {"job":"retrain","model":"fruit","force":false,"min-accuracy":0.8,"max-regression":0.01,"promote":"manual"}
  * {"job":"promote","model":"fruit","version":3,"reason":"..."}
  * {"job":"rollback","model":"fruit","reason":"..."}
  * </pre>
@@ -26,8 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class CommandMessage {
 
-    private static final Set<String> FIELDS =
-            Set.of("job", "input", "model", "version", "reason", "by", "id", "partitions", "force");
+    private static final Set<String> FIELDS = Set.of(
+            "job",
+            "input",
+            "model",
+            "version",
+            "reason",
+            "by",
+            "id",
+            "partitions",
+            "force",
+            "min-accuracy",
+            "max-regression",
+            "promote");
 
     /** The largest command accepted, in bytes. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -58,7 +70,14 @@ public final class CommandMessage {
         String reason = optionalText(root, "reason", 1024, "command");
         return switch (job) {
             case "score" -> scorePrefix(root);
-            case "retrain" -> new JobRequest.Retrain(model(root), force(root));
+            case "retrain" ->
+                new JobRequest.Retrain(
+                        model(root),
+                        force(root),
+                        threshold(root, "min-accuracy"),
+                        threshold(root, "max-regression"),
+                        promote(root),
+                        by);
             case "promote" -> new JobRequest.Promote(model(root), version(root), by, reason);
             case "rollback" -> new JobRequest.Rollback(model(root), by, reason);
             default ->
@@ -101,6 +120,36 @@ public final class CommandMessage {
             throw new MalformedMessageException("force must be true or false, got " + force);
         }
         return force.asBoolean();
+    }
+
+    /** A gate threshold between 0 and 1, or {@code null} when absent. */
+    private static Double threshold(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber() || !(value.asDouble() >= 0 && value.asDouble() <= 1)) {
+            throw new MalformedMessageException(field + " must be a number between 0 and 1, got " + abbreviate(value));
+        }
+        return value.asDouble();
+    }
+
+    private static RetrainProperties.Promote promote(JsonNode root) {
+        JsonNode value = root.get("promote");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return switch (value.isString() ? value.asString() : "") {
+            case "auto" -> RetrainProperties.Promote.AUTO;
+            case "manual" -> RetrainProperties.Promote.MANUAL;
+            default ->
+                throw new MalformedMessageException("promote must be \"auto\" or \"manual\", got " + abbreviate(value));
+        };
+    }
+
+    private static String abbreviate(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
     }
 
     private static String model(JsonNode root) {

@@ -183,7 +183,7 @@ class JobSpecsTests {
         assertThat(spec.newObjects()).isEqualTo(250);
         assertThat(specs.models()).isEmpty(); // a retrain spec may create its model's first version
         // a request's own thresholds win over the spec's
-        var request = spec.request(true, 0.5, null, null, "test");
+        var request = spec.request(new JobRequest.Retrain("fruit", true, 0.5, null, null, "test"));
         assertThat(request.minAccuracy()).isEqualTo(0.5);
         assertThat(request.maxRegression()).isEqualTo(0.02);
         assertThat(request.recipe().trainer()).isEqualTo("tensorflow-cnn");

@@ -7,8 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.orchard.EmbeddedWorkerSupport;
 import dev.orchard.registry.Alias;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.retrain.RetrainOutcome;
 import dev.orchard.retrain.RetrainProperties;
-import dev.orchard.retrain.Retrainer;
+import dev.orchard.retrain.RetrainRuns;
+import dev.orchard.retrain.RetrainRunsAwait;
+import dev.orchard.retrain.RetrainStatus;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.TrainedChampions;
 import java.nio.file.Path;
@@ -16,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -33,10 +35,10 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
     ModelRegistry registry;
 
     @Autowired
-    Retrainer retrainer;
+    RetrainRuns runs;
 
     RetrainProperties properties = new RetrainProperties(
-            0.5, 0.01, RetrainProperties.Promote.AUTO, Duration.ofMinutes(30), Duration.ofMillis(200));
+            0.5, 0.01, RetrainProperties.Promote.AUTO, 3, Duration.ofMinutes(1), Duration.ofMillis(200));
 
     RetrainSpec spec(String model, String dataset, String schedule, Integer newObjects) {
         return new RetrainSpec(
@@ -54,7 +56,9 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     RetrainTriggers triggers(RetrainSpec... specs) {
-        return new RetrainTriggers(new JobSpecs(List.of(), List.of(), List.of(specs)), retrainer, training, properties);
+        JobSpecs jobSpecs = new JobSpecs(List.of(), List.of(), List.of(specs));
+        return new RetrainTriggers(
+                jobSpecs, new JobDispatcher(jobSpecs, null, null, runs, null), runs, training, properties);
     }
 
     @Test
@@ -77,17 +81,19 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
         // when / then: nothing new, then 12 new (4 per label): below the threshold
         assertThat(triggers.watch(spec)).isEmpty();
         TrainedChampions.addImages(dataset, 30, 4);
-        assertThat(retrainer.newObjects("watched", spec.recipe())).isEqualTo(12);
+        assertThat(runs.newObjects("watched", spec.recipe())).isEqualTo(12);
         assertThat(triggers.watch(spec)).isEmpty();
 
         // when: 6 more (18 new): the watcher retrains, with the spec's recipe and gate
         TrainedChampions.addImages(dataset, 34, 2);
-        Optional<CompletableFuture<Retrainer.Result>> fired = triggers.watch(spec);
+        Optional<RetrainRuns.Submission> fired = triggers.watch(spec);
 
-        // then
+        // then: while it runs, the watcher does not fire again
         assertThat(fired).isPresent();
-        Retrainer.Result result = fired.get().join();
-        assertThat(result.status()).isEqualTo(Retrainer.Status.PROMOTED);
+        RetrainStatus result = RetrainRunsAwait.ended(runs, fired.get().id(), Duration.ofMinutes(2));
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(result.by()).isEqualTo("new-objects:retrain-watched");
+        assertThat(result.thresholds().minAccuracy()).isZero();
         assertThat(registry.champion("watched").map(Alias::version)).hasValue(result.version());
         assertThat(registry.manifest("watched", result.version())
                         .orElseThrow()
@@ -95,7 +101,7 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
                         .objects())
                 .isEqualTo(3 * 36);
         // and the new champion's snapshot is the new baseline
-        assertThat(retrainer.newObjects("watched", spec.recipe())).isZero();
+        assertThat(runs.newObjects("watched", spec.recipe())).isZero();
         assertThat(triggers.watch(spec)).isEmpty();
         assertThat(registry.versions("watched")).hasSize(2);
         assertThat(v1).isEqualTo(1);

@@ -64,7 +64,9 @@ class ModelImportIntegrationTests extends EmbeddedWorkerSupport {
         ModelManifest manifest = registry.manifest("imported", 1).orElseThrow();
         assertThat(manifest.labels()).isEqualTo(LABELS);
         assertThat(manifest.artifacts()).containsKey("model/saved_model.pb").doesNotContainKey("model/labels.txt");
-        assertThat(manifest.provenance()).contains("gs://local/exports/linear/");
+        assertThat(manifest.provenance().source()).isEqualTo("import");
+        assertThat(manifest.provenance().details()).containsEntry("source", "gs://local/exports/linear/");
+        assertThat(manifest.provenance().runtime()).containsKey("tensorflow");
         ResponseEntity<String> classified = client().post()
                 .uri("/v1/models/imported/versions/1:classify")
                 .contentType(org.springframework.http.MediaType.MULTIPART_FORM_DATA)

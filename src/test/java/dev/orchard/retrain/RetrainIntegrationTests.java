@@ -13,7 +13,6 @@ import dev.orchard.training.TrainedChampions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +33,7 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     ModelRegistry registry;
 
     @Autowired
-    Retrainer retrainer;
+    RetrainRuns runs;
 
     @Autowired
     dev.orchard.storage.BlobStore store;
@@ -47,6 +46,28 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
 
     ResponseEntity<String> retrain(String body) throws Exception {
         return postJson("/jobs", body, token());
+    }
+
+    /**
+     * POSTs a retrain: an {@code UNCHANGED} answer (200) as it is; a started run (202, at once, with
+     * its id and Location) followed by {@code GET /jobs/{id}} until it ended, as a client would.
+     */
+    JsonNode retrainAndWait(String body) throws Exception {
+        ResponseEntity<String> answer = retrain(body);
+        JsonNode submitted = json.readTree(answer.getBody());
+        if (answer.getStatusCode().value() == 200) {
+            assertThat(submitted.path("outcome").asString())
+                    .as(answer.getBody())
+                    .isEqualTo("UNCHANGED");
+            return submitted;
+        }
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(202);
+        String id = submitted.path("id").asString();
+        assertThat(answer.getHeaders().getLocation()).hasToString("/jobs/" + id);
+        return await().atMost(java.time.Duration.ofMinutes(3))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> json.readTree(get("/jobs/" + id).getBody()), s -> List.of("COMPLETED", "FAILED")
+                        .contains(s.path("status").asString()));
     }
 
     int championTrainedOn(Path dataset, String model, int images, int maxDepth) throws Exception {
@@ -65,17 +86,54 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         int v1 = championTrainedOn(dataset, "gated", 60, 6);
 
         // when / then: unchanged data → nothing trained
-        ResponseEntity<String> unchanged = retrain("{\"job\":\"retrain\",\"model\":\"gated\"}");
-        assertThat(unchanged.getStatusCode().value()).as(unchanged.getBody()).isEqualTo(200);
-        assertThat(json.readTree(unchanged.getBody()).path("status").asString()).isEqualTo("UNCHANGED");
+        JsonNode unchanged = retrainAndWait("{\"job\":\"retrain\",\"model\":\"gated\"}");
+        assertThat(unchanged.path("version").asInt()).isEqualTo(v1);
         assertThat(registry.versions("gated")).hasSize(1);
 
         // when / then: a gate nobody passes → registered, rejected, champion stays
-        ResponseEntity<String> rejected = retrain(
+        JsonNode r = retrainAndWait(
                 "{\"job\":\"retrain\",\"model\":\"gated\",\"force\":true,\"min-accuracy\":1.0,\"max-regression\":0}");
-        JsonNode r = json.readTree(rejected.getBody());
-        assertThat(r.path("status").asString()).as(rejected.getBody()).isEqualTo("REJECTED");
+        assertThat(r.path("status").asString()).as(r.toString()).isEqualTo("COMPLETED");
+        assertThat(r.path("outcome").asString()).isEqualTo("REJECTED");
         int v2 = r.path("version").asInt();
+        // the status shows every step, what each did, the thresholds and the gate
+        assertThat(r.path("steps").findValuesAsString("name"))
+                .containsExactly(
+                        "retrain-snapshot",
+                        "retrain-train",
+                        "retrain-evaluate",
+                        "retrain-gate",
+                        "retrain-register",
+                        "retrain-promote");
+        assertThat(r.path("steps").findValuesAsString("status")).containsOnly("COMPLETED");
+        assertThat(r.path("steps").get(0).path("progress").path("images").asInt())
+                .isEqualTo(3 * 60);
+        assertThat(r.path("steps").get(1).path("progress").path("decoded").asInt())
+                .isEqualTo(r.path("steps")
+                        .get(1)
+                        .path("progress")
+                        .path("train-images")
+                        .asInt())
+                .isPositive();
+        assertThat(r.path("steps").get(2).path("progress").path("accuracy").asDouble())
+                .isBetween(0.0, 1.0);
+        assertThat(r.path("thresholds").path("minAccuracy").asDouble()).isEqualTo(1.0);
+        assertThat(r.path("gate").path("decision").asString()).isEqualTo("rejected");
+        assertThat(r.path("by").asString()).startsWith("http:");
+        ModelManifest.Provenance provenance =
+                registry.manifest("gated", v2).orElseThrow().provenance();
+        assertThat(provenance.source()).isEqualTo("retrain");
+        assertThat(provenance.run()).isEqualTo(r.path("id").asString());
+        assertThat(provenance.by()).startsWith("http:");
+        assertThat(provenance.runtime()).containsKeys("java", "tribuo");
+        assertThat(provenance.details())
+                .containsEntry("algorithm", "org.tribuo.classification.dtree.CARTClassificationTrainer");
+        assertThat(provenance.startedAt()).isBeforeOrEqualTo(provenance.finishedAt());
+        // the candidate's staged artifacts are gone once registered; the run's records stay
+        assertThat(store.list("local", "models/gated/retrains/"))
+                .extracting(o -> o.ref().name())
+                .noneMatch(n -> n.contains("/candidate/model/"))
+                .anyMatch(n -> n.endsWith("/gate.json"));
         ModelManifest m2 = registry.manifest("gated", v2).orElseThrow();
         assertThat(m2.gate().decision()).isEqualTo("rejected");
         assertThat(m2.gate().championVersion()).isEqualTo(v1);
@@ -87,10 +145,9 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
 
         // when / then: new data and a permissive gate → promoted automatically
         addImages(dataset, 60, 20);
-        ResponseEntity<String> promoted =
-                retrain("{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1}");
-        JsonNode p = json.readTree(promoted.getBody());
-        assertThat(p.path("status").asString()).as(promoted.getBody()).isEqualTo("PROMOTED");
+        JsonNode p =
+                retrainAndWait("{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1}");
+        assertThat(p.path("outcome").asString()).as(p.toString()).isEqualTo("PROMOTED");
         int v3 = p.path("version").asInt();
         assertThat(registry.champion("gated").map(Alias::version)).hasValue(v3);
         ModelManifest m3 = registry.manifest("gated", v3).orElseThrow();
@@ -101,10 +158,9 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
 
         // and: manual promotion leaves a passing candidate waiting
         addImages(dataset, 80, 5);
-        JsonNode manual = json.readTree(retrain(
-                        "{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1,\"promote\":\"manual\"}")
-                .getBody());
-        assertThat(manual.path("status").asString()).isEqualTo("PASSED");
+        JsonNode manual = retrainAndWait(
+                "{\"job\":\"retrain\",\"model\":\"gated\",\"min-accuracy\":0,\"max-regression\":1,\"promote\":\"manual\"}");
+        assertThat(manual.path("outcome").asString()).as(manual.toString()).isEqualTo("PASSED");
         assertThat(registry.champion("gated").map(Alias::version)).hasValue(v3);
 
         // and the registry's list routes tell the whole story
@@ -132,46 +188,86 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
     void oneRetrainPerDataHoweverOftenItIsAskedFor() throws Exception {
         // given
         Path dataset = DATA.resolve("local/once-training");
-        int v1 = championTrainedOn(dataset, "once", 40, 4);
+        championTrainedOn(dataset, "once", 40, 4);
         addImages(dataset, 40, 10);
 
-        // when: three requests for the same new data at once, then one more afterwards
-        Retrainer.Request request = new Retrainer.Request("once", false, 0.0, 1.0, null, "test");
-        List<CompletableFuture<Retrainer.Result>> results =
-                List.of(retrainer.submit(request), retrainer.submit(request), retrainer.submit(request));
-        List<Retrainer.Status> statuses =
-                results.stream().map(f -> f.join().status()).toList();
-        Retrainer.Result later = retrainer.submit(request).join();
+        // when: three requests for the same new data at once
+        RetrainRequest request = new RetrainRequest("once", false, 0.0, 1.0, null, "test", null);
+        List<CompletableFuture<RetrainRuns.Submission>> asked = List.of(
+                CompletableFuture.supplyAsync(() -> runs.submit(request)),
+                CompletableFuture.supplyAsync(() -> runs.submit(request)),
+                CompletableFuture.supplyAsync(() -> runs.submit(request)));
+        List<RetrainRuns.Submission> submissions =
+                asked.stream().map(CompletableFuture::join).toList();
 
-        // then
-        assertThat(statuses).containsOnlyOnce(Retrainer.Status.PROMOTED);
+        // then: one run, which the job repository found for the other two
+        assertThat(submissions)
+                .extracting(RetrainRuns.Submission::id)
+                .containsOnly(submissions.get(0).id());
+        assertThat(submissions).filteredOn(s -> !s.existing()).hasSize(1);
+        RetrainStatus done = RetrainRunsAwait.ended(runs, submissions.get(0).id(), java.time.Duration.ofMinutes(2));
+        assertThat(done.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(done.executions()).isEqualTo(1);
         assertThat(registry.versions("once")).hasSize(2);
-        assertThat(later.status()).isEqualTo(Retrainer.Status.UNCHANGED);
+
+        // and asked again afterwards: the run is found, nothing trains; forced: a new run
+        assertThat(runs.submit(request).outcome()).isEqualTo(RetrainOutcome.UNCHANGED);
+        RetrainRuns.Submission forced =
+                runs.submit(new RetrainRequest("once", true, 0.0, 1.0, RetrainProperties.Promote.MANUAL, "test", null));
+        assertThat(forced.existing()).isFalse();
+        assertThat(forced.id()).isNotEqualTo(submissions.get(0).id());
+        assertThat(RetrainRunsAwait.ended(runs, forced.id(), java.time.Duration.ofMinutes(2))
+                        .outcome())
+                .isEqualTo(RetrainOutcome.PASSED);
+        assertThat(registry.versions("once")).hasSize(3);
     }
 
     @Test
-    void aRetrainClaimedByAnotherWorkerIsNotStartedTwiceUntilTheClaimGoesStale() throws Exception {
-        // given: new data whose retrain another worker claimed a moment ago
-        Path dataset = DATA.resolve("local/claimed-training");
-        int v1 = championTrainedOn(dataset, "claimed", 40, 4);
-        addImages(dataset, 40, 10);
-        String fingerprint = dev.orchard.training.DatasetSnapshot.of(store, "local", "claimed-training/")
-                .fingerprint();
-        Retrainer.Recipe recipe =
-                new Retrainer.Recipe("gs://local/claimed-training/", "tribuo-cart", Map.of("maxDepth", 4));
-        Path claim = DATA.resolve("local/" + Retrainer.claimName("claimed", fingerprint, recipe));
-        Files.createDirectories(claim.getParent());
-        Files.writeString(claim, "{\"at\":\"" + java.time.Instant.now() + "\"}");
-        Retrainer.Request request = new Retrainer.Request("claimed", false, 0.0, 1.0, null, "test");
+    void aFailedRetrainSaysWhyIsNotRetriedByItselfAndAnAskAgainRestartsIt() throws Exception {
+        // given: a champion, then every image of its dataset overwritten with bytes that are no image
+        Path dataset = DATA.resolve("local/broken-training");
+        championTrainedOn(dataset, "broken", 20, 4);
+        List<Path> images;
+        try (var files = Files.walk(dataset)) {
+            images = files.filter(Files::isRegularFile).toList();
+        }
+        for (Path image : images) {
+            Files.write(image, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        RetrainRequest request = new RetrainRequest("broken", false, 0.0, 1.0, null, "test", null);
 
-        // then: held elsewhere → not started
-        assertThat(retrainer.submit(request).join().status()).isEqualTo(Retrainer.Status.ALREADY_RUNNING);
-        assertThat(registry.versions("claimed")).hasSize(1);
+        // when
+        RetrainRuns.Submission submitted = runs.submit(request);
+        RetrainStatus failed = RetrainRunsAwait.ended(runs, submitted.id(), java.time.Duration.ofMinutes(2));
 
-        // when the other worker's claim is older than the claim timeout (30 min), it is taken over
-        Files.writeString(claim, "{\"at\":\"" + java.time.Instant.now().minusSeconds(3600) + "\"}");
-        assertThat(retrainer.submit(request).join().status()).isEqualTo(Retrainer.Status.PROMOTED);
-        assertThat(registry.versions("claimed")).hasSize(2);
+        // then: failed in the train step, saying why; the resumer leaves a run its data broke alone
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.failure()).contains("too few readable images");
+        assertThat(failed.steps())
+                .extracting(RetrainStatus.Step::name, RetrainStatus.Step::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("retrain-snapshot", "COMPLETED"),
+                        org.assertj.core.groups.Tuple.tuple("retrain-train", "FAILED"));
+        assertThat(runs.resumeFailed()).isZero();
+
+        // and asked again for the same data: the same run, restarted (from the train step)
+        RetrainRuns.Submission again = runs.submit(request);
+        assertThat(again.id()).isEqualTo(submitted.id());
+        assertThat(again.existing()).isTrue();
+        RetrainStatus second = await().atMost(java.time.Duration.ofMinutes(2))
+                .until(
+                        () -> runs.status(submitted.id()).orElseThrow(),
+                        s -> s.executions() == 2 && s.status().equals("FAILED"));
+        assertThat(second.failure()).contains("too few readable images");
+
+        // and once the data is good again: a new run that completes
+        for (Path image : images) {
+            Files.delete(image);
+        }
+        TrainedChampions.addImages(dataset, 0, 20);
+        RetrainStatus fixed = RetrainRunsAwait.ended(runs, runs.submit(request).id(), java.time.Duration.ofMinutes(2));
+        assertThat(fixed.status()).isEqualTo("COMPLETED");
+        assertThat(registry.versions("broken")).hasSize(2);
     }
 
     @Test
@@ -191,17 +287,25 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         Files.writeString(DATA.resolve("local/datasets/spec-cnn.jsonl"), manifest);
 
         // when: a retrain of a model that has no version yet
-        ResponseEntity<String> first = retrain("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
+        JsonNode first = retrainAndWait("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
 
         // then: trained with the spec's trainer on the manifest, judged alone, promoted
-        assertThat(first.getStatusCode().value()).as(first.getBody()).isEqualTo(200);
-        assertThat(json.readTree(first.getBody()).path("status").asString()).isEqualTo("PROMOTED");
+        assertThat(first.path("outcome").asString()).as(first.toString()).isEqualTo("PROMOTED");
+        // with the CNN's epochs in the train step's progress, and in the version's provenance
+        JsonNode train = first.path("steps").get(1);
+        assertThat(train.path("name").asString()).isEqualTo("retrain-train");
+        assertThat(train.path("progress").path("epochs").asInt()).isEqualTo(6);
+        assertThat(train.path("progress").path("epoch").asInt()).isEqualTo(6);
+        assertThat(train.path("progress").path("loss").asDouble()).isPositive();
         ModelManifest v1 = registry.manifest("spec-cnn", 1).orElseThrow();
         assertThat(v1.kind()).isEqualTo(ModelManifest.Kind.TENSORFLOW);
         assertThat(v1.trainer().type()).isEqualTo("tensorflow-cnn");
         assertThat(v1.dataset().uri()).isEqualTo("gs://local/datasets/spec-cnn.jsonl");
         assertThat(v1.dataset().objects()).isEqualTo(120);
         assertThat(v1.gate().championVersion()).isNull();
+        assertThat(v1.provenance().runtime()).containsKey("tensorflow");
+        assertThat(v1.provenance().details()).containsKeys("epochLoss", "optimizer");
+        assertThat((List<?>) v1.provenance().details().get("epochLoss")).hasSize(6);
         List<String> snapshot = Files.readAllLines(DATA.resolve("local/models/spec-cnn/versions/1/dataset.jsonl"));
         assertThat(snapshot).hasSize(120).anyMatch(l -> l.contains("\"split\":\"holdout\""));
         assertThat(snapshot.get(0)).startsWith("{\"uri\":\"gs://local/spec-images/bag/img-0.png\",\"generation\":");
@@ -216,8 +320,8 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
         });
 
         // and the same data with the same recipe is not trained again
-        ResponseEntity<String> again = retrain("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
-        assertThat(json.readTree(again.getBody()).path("status").asString()).isEqualTo("UNCHANGED");
+        JsonNode again = retrainAndWait("{\"job\":\"retrain\",\"model\":\"spec-cnn\"}");
+        assertThat(again.path("version").asInt()).isEqualTo(1);
         assertThat(registry.versions("spec-cnn")).hasSize(1);
     }
 
@@ -229,5 +333,8 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
                 retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"min-accuracy\":2}"), 400, "between 0 and 1");
         assertProblem(retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"promote\":\"sometimes\"}"), 400, "auto");
         assertProblem(postJson("/jobs", "{\"job\":\"retrain\",\"model\":\"fashion\"}", null), 401, "Bearer");
+        assertProblem(
+                retrain("{\"job\":\"retrain\",\"model\":\"fashion\",\"max-regression\":-0.1}"), 400, "between 0 and 1");
+        assertProblem(get("/jobs/retrain-999999"), 404, "no job 'retrain-999999'");
     }
 }

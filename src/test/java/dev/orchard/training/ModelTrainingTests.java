@@ -61,7 +61,9 @@ class ModelTrainingTests {
         assertThat(manifest.dataset().fingerprint()).hasSize(64);
         assertThat(manifest.metrics().holdoutSize()).isBetween(80, 160);
         assertThat(manifest.metrics().accuracy()).isGreaterThan(0.5); // chance is 0.1
-        assertThat(manifest.provenance()).contains("CARTClassificationTrainer");
+        assertThat(manifest.provenance().source()).isEqualTo("train");
+        assertThat(manifest.provenance().details().get("algorithm").toString()).endsWith("CARTClassificationTrainer");
+        assertThat(manifest.provenance().runtime()).containsKeys("java", "tribuo");
         assertThat(manifest.artifacts()).containsKeys("model/model.pb", "report.md", "confusion.png");
         assertThat(store.get(BUCKET, "models/fashion/versions/1/report.md")).isPresent();
 
@@ -98,7 +100,9 @@ class ModelTrainingTests {
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(graph).contains("serving_default").doesNotContain("Adam").doesNotContain("VarHandleOp");
         assertThat(manifest.metrics().accuracy()).isGreaterThan(0.6); // chance is 0.1
-        assertThat(manifest.provenance()).contains("\"optimizer\":\"Adam\"").contains("\"epochLoss\"");
+        assertThat(manifest.provenance().details())
+                .containsEntry("optimizer", "Adam")
+                .containsKey("epochLoss");
 
         // and the registry's copy is served by the runtime from the first issue
         ModelLoader loader = new ModelLoader(registry, root.resolve("work"));
@@ -116,11 +120,9 @@ class ModelTrainingTests {
 
     @Test
     void refusesBadCnnParameters() {
-        assertThatThrownBy(() -> training.train(new ModelTraining.Request(
-                        "fashion-cnn", BUCKET, "training/", "tensorflow-cnn", Map.of("channels", 2))))
+        assertThatThrownBy(() -> training.check("tensorflow-cnn", Map.of("channels", 2)))
                 .hasMessageContaining("'channels' must be 1 or 3");
-        assertThatThrownBy(() -> training.train(new ModelTraining.Request(
-                        "fashion-cnn", BUCKET, "training/", "tensorflow-cnn", Map.of("learningRate", "fast"))))
+        assertThatThrownBy(() -> training.check("tensorflow-cnn", Map.of("learningRate", "fast")))
                 .hasMessageContaining("'learningRate' must be a number");
     }
 

@@ -67,9 +67,14 @@ class MessageParsingTests {
         assertThat(parse("{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":\"alice\"}"))
                 .isEqualTo(new JobRequest.Rollback("fruit", "alice", "command"));
         assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\"}"))
-                .isEqualTo(new JobRequest.Retrain("fruit", false));
+                .isEqualTo(new JobRequest.Retrain("fruit", false, "pubsub"));
         assertThat(parse("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":true}"))
-                .isEqualTo(new JobRequest.Retrain("fruit", true));
+                .isEqualTo(new JobRequest.Retrain("fruit", true, "pubsub"));
+        assertThat(
+                        parse(
+                                "{\"job\":\"retrain\",\"model\":\"fruit\",\"min-accuracy\":0.8,\"max-regression\":0,\"promote\":\"manual\",\"by\":\"ci\"}"))
+                .isEqualTo(new JobRequest.Retrain(
+                        "fruit", false, 0.8, 0.0, dev.orchard.retrain.RetrainProperties.Promote.MANUAL, "ci"));
         assertThat(
                         parse(
                                 "{\"job\":\"score\",\"input\":\"gs://photos/batches/2026-11-22/\",\"model\":\"fruit@champion\"}"))
@@ -88,6 +93,15 @@ class MessageParsingTests {
         assertRejected("{\"job\":\"score\",\"input\":\"s3://b/x/\",\"model\":\"fruit\"}", "gs://bucket/prefix/");
         assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"urgent\":true}", "unknown field 'urgent'");
         assertRejected("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":\"yes\"}", "force must be true or false");
+        assertRejected(
+                "{\"job\":\"retrain\",\"model\":\"fruit\",\"min-accuracy\":1.5}",
+                "min-accuracy must be a number between 0 and 1");
+        assertRejected(
+                "{\"job\":\"retrain\",\"model\":\"fruit\",\"max-regression\":\"0.1\"}",
+                "max-regression must be a number between 0 and 1");
+        assertRejected(
+                "{\"job\":\"retrain\",\"model\":\"fruit\",\"promote\":\"sometimes\"}",
+                "promote must be \"auto\" or \"manual\"");
     }
 
     @Test
