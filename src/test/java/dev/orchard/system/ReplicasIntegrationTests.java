@@ -97,6 +97,9 @@ class ReplicasIntegrationTests {
                 a.awaitReady(Duration.ofSeconds(120));
                 b.awaitReady(Duration.ofSeconds(120));
 
+                // and: the same retrain asked of both at once is one run in the shared job repository
+                retrainOnceOnBoth(a, b, root);
+
                 // when: every upload announced twice, and replica a killed mid-stream
                 List<ObjectRef> uploads = upload(root);
                 publishTwice(emulator, topic, uploads);
@@ -121,6 +124,51 @@ class ReplicasIntegrationTests {
             } finally {
                 admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
+        }
+    }
+
+    /** New labelled data for the sample model, and one retrain of it asked of both replicas at the same moment. */
+    private void retrainOnceOnBoth(WorkerProcess a, WorkerProcess b, Path root) throws Exception {
+        Path trousers = root.resolve("local/training/trouser");
+        List<Path> extra = SampleDataset.images("trouser", 70).subList(60, 70);
+        for (int i = 0; i < extra.size(); i++) {
+            Files.copy(extra.get(i), trousers.resolve("replica-extra-" + i + ".png"));
+        }
+        String token = Files.readString(root.resolve(".orchard-admin-token")).strip();
+        String body = "{\"job\":\"retrain\",\"model\":\"fashion\",\"min-accuracy\":0,\"promote\":\"manual\"}";
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+        for (WorkerProcess worker : List.of(a, b)) {
+            answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    return worker.postJson("/jobs", token, body);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        go.countDown();
+        tools.jackson.databind.json.JsonMapper json =
+                tools.jackson.databind.json.JsonMapper.builder().build();
+        List<String> ids = new ArrayList<>();
+        for (var answer : answers) {
+            java.net.http.HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            ids.add(json.readTree(response.body()).path("id").asString());
+        }
+        assertThat(ids.get(1)).as("both replicas name the same run").isEqualTo(ids.get(0));
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> json.readTree(b.get("/jobs/" + ids.get(0)).body())
+                        .path("status")
+                        .asString()
+                        .equals("COMPLETED"));
+        tools.jackson.databind.JsonNode done =
+                json.readTree(a.get("/jobs/" + ids.get(0)).body());
+        assertThat(done.path("outcome").asString()).as(done.toString()).isEqualTo("PASSED");
+        assertThat(done.path("executions").asInt()).isEqualTo(1);
+        try (var versions = Files.list(root.resolve("local/models/fashion/versions"))) {
+            assertThat(versions.toList()).as("one retrain, one new version").hasSize(2);
         }
     }
 

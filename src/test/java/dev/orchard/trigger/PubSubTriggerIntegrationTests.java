@@ -9,6 +9,7 @@ import com.google.cloud.spring.pubsub.support.AcknowledgeablePubsubMessage;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.orchard.registry.Alias;
+import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
@@ -16,6 +17,7 @@ import dev.orchard.storage.WritePrecondition;
 import dev.orchard.testing.TestDirectories;
 import dev.orchard.training.ModelTraining;
 import dev.orchard.training.SampleDataset;
+import dev.orchard.training.TrainedChampions;
 import dev.orchard.uploads.UploadLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -294,6 +296,34 @@ class PubSubTriggerIntegrationTests {
                     .as("one run for the message without an id")
                     .hasSize(1);
         }
+    }
+
+    @Test
+    void aRetrainCommandCarriesItsOverridesAndTrainsOnceWhateverIsRedelivered() throws Exception {
+        // given: a model Orchard trained, and new labelled data for it
+        Path dataset = DATA.resolve("local/commanded-training");
+        TrainedChampions.championTrainedOn(training, registry, DATA.resolve("local"), dataset, "commanded", 30, 4);
+        TrainedChampions.addImages(dataset, 30, 6);
+
+        // when: the same retrain command, with a gate nobody passes, three times
+        String command = "{\"job\":\"retrain\",\"model\":\"commanded\",\"min-accuracy\":1.0,"
+                + "\"max-regression\":0,\"promote\":\"manual\",\"by\":\"nightly-ci\"}";
+        for (int i = 0; i < 3; i++) {
+            publish(commandsTopic, Map.of(), command);
+        }
+
+        // then: one run, judged by the command's thresholds, by whom the command says
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> registry.manifest("commanded", 2).isPresent());
+        ModelManifest v2 = registry.manifest("commanded", 2).orElseThrow();
+        assertThat(v2.gate().decision()).isEqualTo("rejected");
+        assertThat(v2.gate().minAccuracy()).isEqualTo(1.0);
+        assertThat(v2.gate().maxRegression()).isZero();
+        assertThat(v2.provenance().by()).isEqualTo("nightly-ci");
+        assertThat(v2.provenance().run()).startsWith("retrain-");
+        Thread.sleep(2000); // redeliveries, if any, would train again by now
+        assertThat(registry.versions("commanded")).hasSize(2);
+        assertThat(registry.champion("commanded").map(Alias::version)).hasValue(1);
     }
 
     @Test
