@@ -95,6 +95,10 @@ public final class PrefixJobs {
             throw new IllegalArgumentException(
                     "job id must be 1-100 of [A-Za-z0-9._-], starting with a letter or digit");
         }
+        if (run.matches("retrain-[0-9]+")) {
+            throw new IllegalArgumentException(
+                    "job id '" + run + "' is the form of a retrain run's id; choose another");
+        }
         String trimmed = request.prefix().endsWith("/")
                 ? request.prefix().substring(0, request.prefix().length() - 1)
                 : request.prefix();

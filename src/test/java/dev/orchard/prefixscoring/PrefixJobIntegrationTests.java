@@ -224,6 +224,10 @@ class PrefixJobIntegrationTests extends EmbeddedWorkerSupport {
                 400,
                 "job id");
         assertProblem(
+                submit("{\"job\":\"score\",\"input\":\"gs://local/x/\",\"model\":\"fashion\",\"id\":\"retrain-7\"}"),
+                400,
+                "the form of a retrain run's id");
+        assertProblem(
                 submit("{\"job\":\"explode\",\"model\":\"fashion\"}"), 400, "\"job\" must be \"score\" or \"retrain\"");
         assertProblem(get("/jobs/never-submitted"), 404, "no job 'never-submitted'");
     }

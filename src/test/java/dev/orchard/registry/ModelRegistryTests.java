@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orchard.model.ModelInput;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.PreconditionFailedException;
+import dev.orchard.storage.WritePrecondition;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -66,6 +67,53 @@ class ModelRegistryTests {
                 .containsExactly(1, 2);
         assertThat(registry.models()).containsExactly("fruit");
         assertThat(registry.manifest("fruit", 3)).isEmpty();
+    }
+
+    @Test
+    void provenanceIsAStructuredRecordAndOldFreeTextManifestsStillRead() {
+        // given: a version registered with a structured provenance, and one written before it was
+        ModelManifest.Provenance provenance = new ModelManifest.Provenance(
+                "retrain",
+                "retrain-7",
+                "http:admin",
+                java.time.Instant.parse("2026-11-30T08:00:00Z"),
+                java.time.Instant.parse("2026-11-30T08:01:00Z"),
+                Map.of("java", "17"),
+                Map.of("epochLoss", List.of(0.5, 0.25)));
+        ModelDraft d = draft("one");
+        ModelManifest first = registry.register(
+                new ModelDraft(
+                        d.name(),
+                        d.kind(),
+                        d.input(),
+                        d.output(),
+                        d.labels(),
+                        null,
+                        null,
+                        null,
+                        provenance,
+                        d.artifacts()),
+                "test");
+        String legacy = new String(
+                        store.get("models-bucket", "models/fruit/versions/1/manifest.json")
+                                .orElseThrow()
+                                .content(),
+                        UTF_8)
+                .replace("\"version\":1", "\"version\":2")
+                .replaceAll("\"provenance\":\\{.*?\\}\\},", "\"provenance\":\"Trainer: CART, seed 12345\",");
+        store.put(
+                "models-bucket",
+                "models/fruit/versions/2/manifest.json",
+                legacy.getBytes(UTF_8),
+                WritePrecondition.none());
+
+        // then
+        assertThat(registry.manifest("fruit", first.version()).orElseThrow().provenance())
+                .isEqualTo(provenance);
+        ModelManifest.Provenance old =
+                registry.manifest("fruit", 2).orElseThrow().provenance();
+        assertThat(old.source()).as(legacy).isEqualTo("legacy");
+        assertThat(old.details()).containsEntry("text", "Trainer: CART, seed 12345");
     }
 
     @Test
