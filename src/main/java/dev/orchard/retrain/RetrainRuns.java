@@ -304,7 +304,9 @@ public final class RetrainRuns {
             return Optional.empty();
         }
         JobInstance instance = jobRepository.getJobInstance(Long.parseLong(matcher.group(1)));
-        if (instance == null || !JOB_NAME.equals(instance.getJobName())) {
+        if (instance == null
+                || !JOB_NAME.equals(instance.getJobName())
+                || jobRepository.getLastJobExecution(instance) == null) { // being created this moment
             return Optional.empty();
         }
         return Optional.of(status(instance));
