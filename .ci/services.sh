@@ -1,5 +1,5 @@
 # Starts the backends the integration tests talk to. Sourced by .ci/run; usable by hand:
-#   source .ci/services.sh && start_pubsub_emulator && start_postgres
+#   source .ci/services.sh && start_pubsub_emulator && start_postgres && ensure_chromium
 # Google's Pub/Sub emulator (google-cloud-cli-pubsub-emulator) and PostgreSQL 15 are installed on
 # the build machines; where PostgreSQL is missing it is installed from Debian's packages.
 
@@ -36,6 +36,15 @@ start_pubsub_emulator() {
   fi
   export PUBSUB_EMULATOR_HOST="127.0.0.1:${port}"
   echo "Pub/Sub emulator on ${PUBSUB_EMULATOR_HOST}"
+}
+
+# Headless Chromium and its driver for the console's browser tests (Debian's packages).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  echo "$(chromium --version 2>/dev/null), $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
 }
 
 start_postgres() {

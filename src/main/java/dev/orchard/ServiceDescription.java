@@ -5,8 +5,12 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.uploads.UploadSpec;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.ModelAndView;
 
 /** {@code GET /}: what this service is, which models and jobs it has, and where to go next. */
 @RestController
@@ -27,8 +31,19 @@ class ServiceDescription {
             List<Map<String, String>> jobs,
             Map<String, String> endpoints) {}
 
+    /**
+     * A browser (its {@code Accept} names {@code text/html}) gets the console; every other client the
+     * JSON description.
+     */
     @GetMapping("/")
-    Description describe() {
+    Object describe(@RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+        if (accept != null && accept.contains(MediaType.TEXT_HTML_VALUE)) {
+            return new ModelAndView("forward:/console/index.html");
+        }
+        return description();
+    }
+
+    private Description description() {
         return new Description(
                 "orchard",
                 "Event-driven image classification worker: uploads are scored by the champion model, results land "
@@ -43,7 +58,9 @@ class ServiceDescription {
                         "liveness",
                         "GET /actuator/health/liveness",
                         "readiness",
-                        "GET /actuator/health/readiness"));
+                        "GET /actuator/health/readiness",
+                        "console",
+                        "GET / in a browser"));
     }
 
     private static Map<String, String> job(UploadSpec spec) {

@@ -9,6 +9,10 @@ import dev.orchard.retrain.RetrainStatus;
 import dev.orchard.storage.GcsUri;
 import java.net.URI;
 import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -17,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -34,6 +39,9 @@ import org.springframework.web.server.ResponseStatusException;
  */
 @RestController
 class JobsController {
+
+    /** The most runs a page may reach back to. */
+    static final int MAX_LISTED = 1000;
 
     private final PrefixJobs jobs;
     private final RetrainRuns retrains;
@@ -108,6 +116,41 @@ class JobsController {
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + submission.id()))
                 .body(submission);
+    }
+
+    /**
+     * One page of recent prefix jobs and retrains
+     *
+     * @param jobs the runs, newest first: prefix jobs ({@code "job":"score"}) and retrains ({@code
+     *     "job":"retrain"}) with the same fields as {@code GET /jobs/{id}}
+     * @param more whether an older page exists
+     */
+    record JobList(List<Object> jobs, int page, int size, boolean more) {}
+
+    /** {@code GET /jobs?page=0&size=20}: recent runs of both kinds, newest first. */
+    @GetMapping("/jobs")
+    JobList list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        if (size < 1 || size > 100) {
+            throw new IllegalArgumentException("\"size\" must be from 1 to 100");
+        }
+        if (page < 0 || (page + 1) * size > MAX_LISTED) {
+            throw new IllegalArgumentException("only the newest " + MAX_LISTED
+                    + " runs are listed; \"page\" must be from 0 to " + (MAX_LISTED / size - 1));
+        }
+        int wanted = (page + 1) * size + 1;
+        List<Object> runs = new ArrayList<>();
+        List<PrefixJobs.JobStatus> prefix = jobs.recent(wanted);
+        List<RetrainStatus> retrain = retrains.recent(wanted);
+        runs.addAll(prefix);
+        runs.addAll(retrain);
+        runs.sort(Comparator.comparing(JobsController::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        int from = Math.min(runs.size(), page * size);
+        int to = Math.min(runs.size(), from + size);
+        return new JobList(List.copyOf(runs.subList(from, to)), page, size, runs.size() > to);
+    }
+
+    private static Instant createdAt(Object run) {
+        return run instanceof RetrainStatus r ? r.createdAt() : ((PrefixJobs.JobStatus) run).createdAt();
     }
 
     /** A retrain run ({@code retrain-<n>}) or a prefix job. */

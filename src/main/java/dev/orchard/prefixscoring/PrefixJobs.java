@@ -258,6 +258,8 @@ public final class PrefixJobs {
                 : rate > 0 ? Long.valueOf(Math.round((p.total() - done) / rate)) : null;
         return Optional.of(new JobStatus(
                 run,
+                JOB,
+                instant(last.getCreateTime()),
                 last.getStatus().name(),
                 last.getExitStatus().getExitDescription().isBlank()
                         ? null
@@ -287,6 +289,8 @@ public final class PrefixJobs {
             String description = last.getExitStatus().getExitDescription();
             return Optional.of(new JobStatus(
                     run,
+                    JOB,
+                    instant(last.getCreateTime()),
                     last.getStatus().name(),
                     description.isBlank() ? null : firstLine(description),
                     "gs://" + parameters.getString("bucket") + "/" + parameters.getString("prefix"),
@@ -314,9 +318,15 @@ public final class PrefixJobs {
      */
     public record Request(String bucket, String prefix, ModelReference model, String id, Integer partitions) {}
 
-    /** {@code GET /jobs/{id}}. */
+    /**
+     * {@code GET /jobs/{id}}.
+     *
+     * @param job always {@code score}
+     */
     public record JobStatus(
             String id,
+            String job,
+            Instant createdAt,
             String status,
             String failure,
             String input,
@@ -331,6 +341,25 @@ public final class PrefixJobs {
             int executions,
             String output,
             boolean complete) {}
+
+    /** The newest {@code count} runs, newest first (a run not listed yet shows without its counts). */
+    public List<JobStatus> recent(int count) {
+        List<JobStatus> recent = new java.util.ArrayList<>();
+        for (JobInstance instance : jobRepository.getJobInstances(PrefixJobConfiguration.JOB_NAME, 0, count)) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            String run = last == null ? null : last.getJobParameters().getString("run");
+            if (run != null) {
+                status(run).ifPresent(recent::add);
+            }
+        }
+        return recent;
+    }
+
+    private static Instant instant(LocalDateTime time) {
+        return time == null
+                ? null
+                : time.atZone(java.time.ZoneId.systemDefault()).toInstant();
+    }
 
     static String partitionStep(int partition) {
         return PrefixJobConfiguration.PARTITION_STEP + ":" + String.format(Locale.ROOT, "partition-%05d", partition);

@@ -3,6 +3,8 @@ package dev.orchard.registry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,6 +44,7 @@ class ModelsController {
             String dataset,
             String fingerprint,
             String gate,
+            ModelManifest.Gate gateDetails,
             boolean champion) {
 
         static VersionSummary of(ModelManifest m, Integer champion) {
@@ -55,6 +58,7 @@ class ModelsController {
                     m.dataset() == null ? null : m.dataset().uri(),
                     m.dataset() == null ? null : m.dataset().fingerprint(),
                     m.gate() == null ? null : m.gate().decision(),
+                    m.gate(),
                     champion != null && champion == m.version());
         }
     }
@@ -95,6 +99,30 @@ class ModelsController {
         }
         return registry.manifest(requireModel(name), number)
                 .orElseThrow(() -> new ModelNotFoundException("model '" + name + "' has no version " + version));
+    }
+
+    /** The version's {@code report.md} (holdout metrics, confusion table), as {@code text/markdown}. */
+    @GetMapping("/v1/models/{name}/versions/{version}/report")
+    ResponseEntity<byte[]> report(@PathVariable String name, @PathVariable String version) {
+        return artifact(name, version, "report.md", MediaType.parseMediaType("text/markdown;charset=UTF-8"));
+    }
+
+    /** The version's confusion matrix heat-map, as {@code image/png}. */
+    @GetMapping("/v1/models/{name}/versions/{version}/confusion.png")
+    ResponseEntity<byte[]> confusion(@PathVariable String name, @PathVariable String version) {
+        return artifact(name, version, "confusion.png", MediaType.IMAGE_PNG);
+    }
+
+    private ResponseEntity<byte[]> artifact(String name, String version, String artifact, MediaType type) {
+        ModelManifest manifest = manifest(name, version);
+        if (manifest.artifacts() == null || !manifest.artifacts().containsKey(artifact)) {
+            throw new ModelNotFoundException("model '" + name + "' version " + manifest.version() + " has no "
+                    + artifact + " (it was not trained by Orchard)");
+        }
+        return ResponseEntity.ok()
+                .contentType(type)
+                .cacheControl(org.springframework.http.CacheControl.maxAge(java.time.Duration.ofDays(1)))
+                .body(registry.artifact(manifest, artifact));
     }
 
     @GetMapping("/v1/models/{name}/audit")

@@ -297,6 +297,17 @@ public final class RetrainRuns {
                 .anyMatch(e -> model.equals(e.getJobParameters().getString("model")));
     }
 
+    /** The newest {@code count} runs, newest first. */
+    public List<RetrainStatus> recent(int count) {
+        List<RetrainStatus> recent = new ArrayList<>();
+        for (JobInstance instance : jobRepository.getJobInstances(JOB_NAME, 0, count)) {
+            if (jobRepository.getLastJobExecution(instance) != null) {
+                recent.add(status(instance));
+            }
+        }
+        return recent;
+    }
+
     /** The run's status, or empty if there is no such run. */
     public Optional<RetrainStatus> status(String id) {
         Matcher matcher = RUN_ID.matcher(id);

@@ -66,7 +66,8 @@ class SecurityConfiguration {
             throws Exception {
         AuthProblems problems = new AuthProblems(json);
         boolean openPredict = properties.predict() == SecurityProperties.PredictAccess.OPEN;
-        http.csrf(csrf -> csrf.disable())
+        http.headers(headers -> headers.addHeaderWriter(ConsolePolicy.headerWriter()))
+                .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(routes -> {

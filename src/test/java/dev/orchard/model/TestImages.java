@@ -142,7 +142,11 @@ public final class TestImages {
 
     /** A JPEG with an EXIF APP1 segment carrying {@code orientation}. */
     public static byte[] jpegWithOrientation(int width, int height, int orientation) {
-        byte[] jpeg = encoded("jpg", width, height, BufferedImage.TYPE_INT_RGB);
+        return withOrientation(encoded("jpg", width, height, BufferedImage.TYPE_INT_RGB), orientation);
+    }
+
+    /** {@code jpeg} with an EXIF APP1 segment carrying {@code orientation} right after its SOI. */
+    public static byte[] withOrientation(byte[] jpeg, int orientation) {
         ByteBuffer tiff = ByteBuffer.allocate(26);
         tiff.put(new byte[] {'M', 'M', 0, 42})
                 .putInt(8)

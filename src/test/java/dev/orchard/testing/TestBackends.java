@@ -19,6 +19,19 @@ public final class TestBackends {
 
     private TestBackends() {}
 
+    /** Headless Chromium and its driver (Debian's {@code chromium}, {@code chromium-driver}; {@code .ci/run} installs them). */
+    public static boolean chromiumAvailable() {
+        return java.nio.file.Files.isExecutable(java.nio.file.Path.of(CHROMIUM))
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of(CHROMEDRIVER));
+    }
+
+    /** The browser: {@code ORCHARD_CHROMIUM} (GitHub's runners: their Chrome), else Debian's chromium. */
+    public static final String CHROMIUM = System.getenv().getOrDefault("ORCHARD_CHROMIUM", "/usr/bin/chromium");
+
+    /** Its driver: {@code ORCHARD_CHROMEDRIVER}, else Debian's chromium-driver. */
+    public static final String CHROMEDRIVER =
+            System.getenv().getOrDefault("ORCHARD_CHROMEDRIVER", "/usr/bin/chromedriver");
+
     public static boolean pubSubAvailable() {
         return System.getenv("PUBSUB_EMULATOR_HOST") != null || docker();
     }
