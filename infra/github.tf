@@ -12,11 +12,18 @@ resource "google_iam_workload_identity_pool_provider" "github" {
   workload_identity_pool_provider_id = "github"
   display_name                       = "GitHub OIDC"
   attribute_mapping = {
-    "google.subject"       = "assertion.sub"
-    "attribute.repository" = "assertion.repository"
-    "attribute.ref"        = "assertion.ref"
+    "google.subject"         = "assertion.sub"
+    "attribute.repository"   = "assertion.repository"
+    "attribute.ref"          = "assertion.ref"
+    "attribute.workflow_ref" = "assertion.workflow_ref"
   }
-  attribute_condition = "assertion.repository == '${var.github_repository}'"
+  # Only the deploy workflow, run on main, of this repository gets credentials: not another branch,
+  # not another workflow, not a pull request from a fork.
+  attribute_condition = join(" && ", [
+    "assertion.repository == '${var.github_repository}'",
+    "assertion.ref == 'refs/heads/main'",
+    "assertion.workflow_ref == '${var.github_repository}/.github/workflows/deploy.yml@refs/heads/main'",
+  ])
   oidc {
     issuer_uri = "https://token.actions.githubusercontent.com"
   }
@@ -52,6 +59,15 @@ resource "google_cloud_run_v2_service_iam_member" "deployer_deploys" {
 }
 
 # Deploying a revision that runs as the worker account requires acting as it.
+# The deploy's smoke test calls the new revision (readiness and a real :classify) before it gets traffic.
+resource "google_cloud_run_v2_service_iam_member" "deployer_invokes" {
+  count    = var.github_repository == "" ? 0 : 1
+  name     = google_cloud_run_v2_service.worker.name
+  location = var.region
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.deployer[0].email}"
+}
+
 resource "google_service_account_iam_member" "deployer_acts_as_worker" {
   count              = var.github_repository == "" ? 0 : 1
   service_account_id = google_service_account.worker.name

@@ -43,13 +43,14 @@ resource "google_pubsub_topic_iam_member" "worker_publishes" {
   for_each = {
     dead_letter = google_pubsub_topic.dead_letter.id
     partitions  = google_pubsub_topic.partitions.id
-    results     = google_pubsub_topic.results.id
   }
   topic  = each.value
   role   = "roles/pubsub.publisher"
   member = local.worker
 }
 
+# These roles exist only at project level (Cloud SQL, Logging, Monitoring and Trace have no
+# resource-level IAM for them); everything that can be granted on a resource is granted there.
 resource "google_project_iam_member" "worker_project" {
   for_each = toset([
     "roles/cloudsql.client",

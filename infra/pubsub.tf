@@ -8,11 +8,13 @@ resource "google_pubsub_topic" "commands" {
   depends_on = [google_project_service.apis]
 }
 
-# For consumers of results. The worker does not publish to it yet (results are objects under
-# predictions/); it exists so the subscription contract is stable when it does.
-resource "google_pubsub_topic" "results" {
-  name       = "${var.name}-results"
-  depends_on = [google_project_service.apis]
+# The commands topic can promote, roll back and retrain: only var.command_publishers may publish
+# on it (this binding is the topic's whole publisher list). Principals with publish rights on the
+# whole project (owners, editors, roles/pubsub.publisher on the project) still can — grant none.
+resource "google_pubsub_topic_iam_binding" "command_publishers" {
+  topic   = google_pubsub_topic.commands.id
+  role    = "roles/pubsub.publisher"
+  members = concat(var.command_publishers, length(var.retrain_schedules) > 0 ? [local.scheduler_agent] : [])
 }
 
 resource "google_pubsub_topic" "partitions" {

@@ -29,6 +29,15 @@ resource "google_cloud_run_v2_service" "worker" {
       max_instance_count = var.max_instances
     }
 
+    # Direct VPC egress: the job repository's private IP; everything else leaves as before.
+    vpc_access {
+      network_interfaces {
+        network    = google_compute_network.private.id
+        subnetwork = google_compute_subnetwork.run.id
+      }
+      egress = "PRIVATE_RANGES_ONLY"
+    }
+
     containers {
       name       = "worker"
       image      = var.image
@@ -116,6 +125,7 @@ resource "google_cloud_run_v2_service" "worker" {
       image = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1"
       args = [
         "--port=5432",
+        "--private-ip",
         "--structured-logs",
         "--health-check",
         "--http-address=0.0.0.0",

@@ -16,14 +16,15 @@ resource "google_sql_database_instance" "jobs" {
     }
 
     ip_configuration {
-      # Reached only through the Cloud SQL Auth Proxy sidecar (IAM-authorised, TLS); no
-      # authorised networks.
-      ipv4_enabled = true
-      ssl_mode     = "ENCRYPTED_ONLY"
+      # Private IP only, reached through the Cloud SQL Auth Proxy sidecar (IAM-authorised, TLS)
+      # over the worker's Direct VPC egress; no public IP, no authorised networks.
+      ipv4_enabled    = false
+      private_network = google_compute_network.private.id
+      ssl_mode        = "ENCRYPTED_ONLY"
     }
   }
 
-  depends_on = [google_project_service.apis]
+  depends_on = [google_project_service.apis, google_service_networking_connection.sql]
 }
 
 resource "google_sql_database" "orchard" {

@@ -506,7 +506,12 @@ function refreshIn(millis) {
 
 async function render(refreshing) {
   clearTimeout(refreshTimer);
-  const hash = decodeURI(location.hash.replace(/^#/, "")) || "/";
+  let hash;
+  try {
+    hash = decodeURIComponent(location.hash.replace(/^#/, "")) || "/";
+  } catch (malformed) {
+    hash = "/";
+  }
   const [path, query] = hash.split("?");
   const parts = path.split("/").filter((p) => p);
   try {
