@@ -192,6 +192,38 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("champion-version"), "v1"));
         assertThat(registry.champion("browsed").map(Alias::version)).hasValue(1);
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("console promotion");
+
+        // and: a retrain of unchanged data is answered, not run
+        browser.findElement(By.id("retrain")).click();
+        waiting(Duration.ofSeconds(30))
+                .until(ExpectedConditions.textMatches(
+                        By.id("message"), java.util.regex.Pattern.compile("Unchanged: version \\d+ already learned")));
+        browser.findElement(By.id("token-forget")).click();
+    }
+
+    @Test
+    void aModelIsBroughtInFromTheConsole() throws Exception {
+        // given: a SavedModel export with its labels in the data bucket
+        Path export = Files.createDirectories(DATA.resolve("local/exports/console"));
+        dev.orchard.model.ModelInput input =
+                new dev.orchard.model.ModelInput(28, 28, 1, dev.orchard.model.ModelInput.Scaling.UNIT);
+        dev.orchard.model.TestSavedModels.linear(export, input, new float[input.size()][3], new float[3], true);
+        Files.writeString(export.resolve("labels.txt"), "a\nb\nc\n");
+        open("#/models");
+        useToken(token());
+
+        // when: registered and promoted through the form
+        WebElement form = waiting(Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("register-form")));
+        form.findElement(By.name("name")).sendKeys("brought");
+        form.findElement(By.name("source")).sendKeys("gs://local/exports/console/");
+        form.findElement(By.name("promote")).click();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // then: its model page, with version 1 champion
+        waiting(Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(By.id("champion-version"), "v1"));
+        assertThat(registry.champion("brought").map(Alias::version)).hasValue(1);
+        assertThat(browser.getCurrentUrl()).endsWith("#/models/brought");
         browser.findElement(By.id("token-forget")).click();
     }
 
