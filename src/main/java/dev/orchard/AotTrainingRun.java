@@ -64,7 +64,12 @@ public final class AotTrainingRun {
         application.setMainApplicationClass(OrchardApplication.class);
         ConfigurableApplicationContext context = application.run(args);
         try {
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            org.springframework.boot.web.server.WebServer server =
+                    ((WebServerApplicationContext) context).getWebServer();
+            if (server == null) {
+                throw new IllegalStateException("the worker started without a web server");
+            }
+            int port = server.getPort();
             String base = "http://127.0.0.1:" + port;
             String model = context.getEnvironment().getProperty("orchard.bootstrap.model", "fashion");
             HttpClient http = HttpClient.newBuilder()

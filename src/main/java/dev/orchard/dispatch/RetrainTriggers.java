@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * trainer or parameter stops start-up like any other bad spec.
  */
 @Component
-class RetrainTriggers {
+final class RetrainTriggers {
 
     private static final Logger log = LoggerFactory.getLogger(RetrainTriggers.class);
 

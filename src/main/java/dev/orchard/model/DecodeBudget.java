@@ -43,14 +43,14 @@ public final class DecodeBudget {
         long deadline = System.nanoTime() + maxWait.toNanos();
         lock.lock();
         try {
+            long left = deadline - System.nanoTime();
             while (reserved + bytes > capacity) {
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new DecodeBusyException(
                             what + " needs " + bytes + " bytes to decode and " + (capacity - reserved) + " of the "
                                     + capacity + "-byte decode budget are free; retry shortly");
                 }
-                released.awaitNanos(left);
+                left = released.awaitNanos(left);
             }
             reserved += bytes;
             return new Reservation(bytes);

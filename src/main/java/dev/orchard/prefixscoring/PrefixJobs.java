@@ -232,6 +232,9 @@ public final class PrefixJobs {
         }
         List<JobExecution> executions = jobRepository.getJobExecutions(instance);
         JobExecution last = jobRepository.getLastJobExecution(instance);
+        if (last == null) { // its first execution is being created this moment
+            return Optional.empty();
+        }
         long predicted = 0;
         long errors = 0;
         for (PrefixPlan.Partition partition : p.partitions()) {
@@ -242,7 +245,8 @@ public final class PrefixJobs {
             }
         }
         long writtenNow = 0;
-        JobExecution current = jobRepository.getJobExecution(last.getId());
+        JobExecution reloaded = jobRepository.getJobExecution(last.getId());
+        JobExecution current = reloaded == null ? last : reloaded;
         for (StepExecution step : current.getStepExecutions()) {
             if (step.getStepName().startsWith(PrefixJobConfiguration.PARTITION_STEP + ":")) {
                 writtenNow += step.getWriteCount();

@@ -73,6 +73,9 @@ final class PubSubPartitionHandler implements PartitionHandler {
             for (StepExecution partition : partitions) {
                 StepExecution reloaded =
                         jobRepository.getStepExecution(partition.getJobExecutionId(), partition.getId());
+                if (reloaded == null) {
+                    throw new IllegalStateException("partition step execution " + partition.getId() + " vanished");
+                }
                 current.add(reloaded);
                 running |= reloaded.getStatus().isRunning();
             }

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * refreshInterval} in a bounded {@link NegativeCache}, so requests for made-up names neither grow
  * memory nor read storage on every call.
  */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+        value = "CRLF_INJECTION_LOGS",
+        justification = "only validated model names (ModelNames: [a-z0-9-]) and numbers reach these log lines")
 public final class ChampionModels implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChampionModels.class);

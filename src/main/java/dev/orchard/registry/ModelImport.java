@@ -138,7 +138,10 @@ public final class ModelImport {
             dir = Files.createTempDirectory(workDirectory, "import-");
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 Path target = dir.resolve(ObjectNames.requireValid(file.getKey()));
-                Files.createDirectories(target.getParent());
+                Path parent = target.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
                 Files.write(target, file.getValue());
             }
             ModelInput input;

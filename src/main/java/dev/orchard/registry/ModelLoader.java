@@ -52,6 +52,10 @@ public final class ModelLoader {
      * candidate, read by {@code artifacts} (path in the manifest → content). The caller owns (and must
      * close) the result.
      */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+            value = "PATH_TRAVERSAL_IN",
+            justification =
+                    "the work directory is configuration; the name prefix is a validated model name (ModelNames) and artifact paths pass ObjectNames.requireValid")
     public LoadedModel load(ModelManifest manifest, java.util.function.Function<String, byte[]> artifacts) {
         Path dir = null;
         try {
@@ -66,7 +70,10 @@ public final class ModelLoader {
                             + artifact.getValue() + "; refusing to load it");
                 }
                 Path target = dir.resolve(ObjectNames.requireValid(artifact.getKey()));
-                Files.createDirectories(target.getParent());
+                Path parent = target.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
                 Files.write(target, content);
             }
             Classifier classifier = classifier(manifest, dir);
@@ -93,13 +100,21 @@ public final class ModelLoader {
         };
     }
 
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // best effort, as below
+        }
+    }
+
     /** Removes a scratch directory and everything in it, best effort. */
     public static void deleteRecursively(Path dir) {
         if (dir == null) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(ModelLoader::deleteQuietly);
         } catch (IOException ignored) {
             // best effort: a leftover copy is re-verified before any later use
         }

@@ -5,6 +5,7 @@ import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.PreconditionFailedException;
 import dev.orchard.storage.StoredObject;
 import dev.orchard.storage.WritePrecondition;
+import dev.orchard.system.LogText;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Comparator;
@@ -169,6 +170,10 @@ public final class ModelRegistry {
      * @throws PreconditionFailedException if another promoter moved the alias first
      * @throws ModelNotFoundException if the version does not exist
      */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+            value = "CRLF_INJECTION_LOGS",
+            justification =
+                    "actor and reason are logged through LogText.oneLine; the model name is validated (ModelNames)")
     public Alias promote(String name, int version, Optional<Alias> expected, String actor, String reason) {
         if (manifest(name, version).isEmpty()) {
             throw new ModelNotFoundException("model " + name + " has no version " + version);
@@ -180,7 +185,13 @@ public final class ModelRegistry {
         long generation = store.put(bucket, aliasName(name, CHAMPION), json.writeValueAsBytes(body), precondition)
                 .generation();
         audit(name, new AuditEntry("promoted", version, previous, actor, reason, body.at()));
-        log.info("model {}: champion is now version {} (was {}) by {}: {}", name, version, previous, actor, reason);
+        log.info(
+                "model {}: champion is now version {} (was {}) by {}: {}",
+                name,
+                version,
+                previous,
+                LogText.oneLine(actor),
+                LogText.oneLine(reason));
         return new Alias(version, previous, actor, reason, body.at(), generation);
     }
 

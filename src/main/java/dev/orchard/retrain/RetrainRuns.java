@@ -325,6 +325,9 @@ public final class RetrainRuns {
 
     private RetrainStatus status(JobInstance instance) {
         JobExecution last = jobRepository.getLastJobExecution(instance);
+        if (last == null) {
+            throw new IllegalStateException("retrain run " + runId(instance.getInstanceId()) + " has no execution yet");
+        }
         RetrainParameters p = RetrainParameters.of(last.getJobParameters(), json);
         List<RetrainStatus.Step> steps = new ArrayList<>();
         RetrainOutcome outcome = null;

@@ -105,7 +105,9 @@ final class RetrainStaging {
         Map<String, byte[]> artifacts = new LinkedHashMap<>();
         candidate.manifest().artifacts().forEach((path, hash) -> {
             byte[] content = artifact(p, path);
-            if (!Sha256.hex(content).equals(hash)) {
+            if (!java.security.MessageDigest.isEqual(
+                    Sha256.hex(content).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    hash.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
                 throw new ArtifactIntegrityException("staged candidate artifact " + name(p, "candidate/" + path)
                         + " does not match its hash; retrain again with force");
             }

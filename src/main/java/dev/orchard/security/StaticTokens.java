@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 final class StaticTokens {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     /** What a static token grants. */
     enum Grant {
         ADMIN,
@@ -65,10 +67,14 @@ final class StaticTokens {
                 return token;
             }
             byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
+            RANDOM.nextBytes(random);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".admin-token", ".tmp");
+            Path directory = file.toAbsolutePath().getParent();
+            if (directory == null) {
+                throw new IllegalStateException("the admin token file " + file + " names no file in a directory");
+            }
+            Files.createDirectories(directory);
+            Path temp = Files.createTempFile(directory, ".admin-token", ".tmp");
             try {
                 restrict(temp);
                 Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * the first request.
  */
 @Component
-class ChampionPreload implements DisposableBean {
+final class ChampionPreload implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ChampionPreload.class);
 

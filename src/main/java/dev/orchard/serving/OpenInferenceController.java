@@ -79,7 +79,8 @@ class OpenInferenceController {
 
     @GetMapping("/v2/health/ready")
     ResponseEntity<Map<String, Object>> ready() {
-        boolean ready = Status.UP.equals(readiness.health().getStatus());
+        var health = readiness.health();
+        boolean ready = health != null && Status.UP.equals(health.getStatus());
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.BAD_REQUEST)
                 .body(Map.of("ready", ready));
     }

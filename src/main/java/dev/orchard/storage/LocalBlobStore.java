@@ -129,7 +129,10 @@ public final class LocalBlobStore implements BlobStore {
             try {
                 Files.write(staged, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Files.setLastModifiedTime(staged, FileTime.from(generation, TimeUnit.MICROSECONDS));
-                Files.createDirectories(path.getParent());
+                Path parent = path.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
                 Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (FileAlreadyExistsException e) {
                 throw new StorageException("gs://" + bucket + "/" + name + " clashes with a directory", e);

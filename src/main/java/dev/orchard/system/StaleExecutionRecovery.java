@@ -65,9 +65,9 @@ class StaleExecutionRecovery {
         JobExecution loaded = jobRepository.getJobExecution(execution.getId());
         if (loaded != null) {
             for (var step : loaded.getStepExecutions()) {
-                if (step.getLastUpdated() != null
-                        && (touched == null || step.getLastUpdated().isAfter(touched))) {
-                    touched = step.getLastUpdated();
+                LocalDateTime updated = step.getLastUpdated();
+                if (updated != null && (touched == null || updated.isAfter(touched))) {
+                    touched = updated;
                 }
             }
         }

@@ -168,6 +168,7 @@ public final class PubSubTrigger {
                 switch (result) {
                     case COMPLETED, DUPLICATE, UNMATCHED -> message.ack();
                     case BUSY, FAILED -> message.nack();
+                    default -> throw new IllegalStateException("unknown outcome " + result);
                 }
             } finally {
                 MDC.setContextMap(previous == null ? java.util.Map.of() : previous);

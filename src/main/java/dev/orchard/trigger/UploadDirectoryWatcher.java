@@ -169,6 +169,7 @@ public final class UploadDirectoryWatcher implements Runnable {
                 }
                 case BUSY -> {} // offered again on the next scan
                 case FAILED -> retries.compute(key, (k, previous) -> backoff(ref, previous));
+                default -> throw new IllegalStateException("unknown outcome " + result);
             }
         });
     }
