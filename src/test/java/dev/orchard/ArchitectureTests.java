@@ -61,6 +61,16 @@ class ArchitectureTests {
     }
 
     @Test
+    void orchardReadsAndWritesJsonWithJacksonThreeOnly() {
+        // Jackson 2's databind is on the class path for google-cloud-storage; one mapper family is ours
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.fasterxml.jackson.databind..")
+                .check(ORCHARD);
+    }
+
+    @Test
     void systemModelAndStorageUseNoOtherPackageOfOrchard() {
         for (String leaf : List.of("system", "model", "storage")) {
             String own = "dev.orchard." + leaf;
