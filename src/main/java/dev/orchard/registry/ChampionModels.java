@@ -122,6 +122,12 @@ public final class ChampionModels implements AutoCloseable {
         return slot == null || slot.model == null ? Optional.empty() : Optional.of(slot.model.manifest());
     }
 
+    /** Why the newest champion of {@code name} could not be loaded, if its last load failed. */
+    public Optional<String> loadFailure(String name) {
+        Slot slot = slots.get(name);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.failure);
+    }
+
     /** Checks the alias now, loading a new champion if it moved. */
     public void refresh(String name) {
         noChampion.forget(name);
@@ -170,6 +176,7 @@ public final class ChampionModels implements AutoCloseable {
                     .orElseThrow(() -> new ModelNotFoundException(
                             "champion of " + name + " points at missing version " + alias.version()));
             LoadedModel loaded = loader.load(manifest);
+            warm(name, loaded);
             LoadedModel old = slot.model;
             slot.model = loaded;
             slot.aliasGeneration = alias.generation();
@@ -205,6 +212,22 @@ public final class ChampionModels implements AutoCloseable {
                             ? "no model is served"
                             : "keeping version " + slot.model.manifest().version(),
                     e);
+        }
+    }
+
+    /**
+     * Runs the new champion once on a blank image before it serves (or readiness counts it): a
+     * TensorFlow session's first run builds its kernels, which should not be a caller's wait.
+     */
+    private static void warm(String name, LoadedModel loaded) {
+        long started = System.nanoTime();
+        try (LoadedModel.Lease lease = loaded.lease()) {
+            lease.classifier()
+                    .classify(
+                            new float[][] {new float[lease.classifier().input().size()]}, 1);
+            log.debug("model {}: warmed in {} ms", name, (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            log.warn("model {}: the warm-up run on a blank image failed ({}); serving it anyway", name, e.getMessage());
         }
     }
 

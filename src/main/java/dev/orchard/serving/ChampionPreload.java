@@ -1,7 +1,9 @@
 package dev.orchard.serving;
 
 import dev.orchard.registry.ChampionModels;
+import dev.orchard.registry.ModelRegistry;
 import dev.orchard.training.BootstrapProperties;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -11,15 +13,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads the champion of every model the job specs use (and of the bootstrap model) in the
- * background as soon as this bean exists, while the rest of the context starts.
+ * Loads and warms, in the background as soon as this bean exists, the champion of every model this
+ * worker must serve: those its job specs use, the bootstrap model, and every model that has a
+ * champion in the registry when the worker starts (one brought in with {@code POST
+ * /v1/models/{name}/versions} included), so no first request after a restart waits for a load.
  *
- * <p>Two reasons: readiness ({@link ChampionReadiness}) needs those champions loaded, and nothing
- * else would load a spec's model before its first upload or request — a worker whose specs name a
- * model other than the bootstrap one would never become ready; and loading overlaps Spring's own
+ * <p>{@link ChampionReadiness} is UP only once all of them are loaded; loading overlaps Spring's own
  * start-up instead of following it. A model without a champion is skipped (readiness says so); a
  * champion that fails to load is logged by {@link ChampionModels} and retried by the alias poll or
- * the first request.
+ * the first request. Models that get a champion later do not hold readiness back.
  */
 @Component
 final class ChampionPreload implements DisposableBean {
@@ -27,19 +29,54 @@ final class ChampionPreload implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ChampionPreload.class);
 
     private final Thread thread;
+    private final Set<String> required;
+    private volatile Set<String> awaited;
 
-    ChampionPreload(ServedModels specs, ChampionModels champions, ObjectProvider<BootstrapProperties> bootstrap) {
+    ChampionPreload(
+            ServedModels specs,
+            ChampionModels champions,
+            ModelRegistry registry,
+            ObjectProvider<BootstrapProperties> bootstrap) {
         Set<String> models = new TreeSet<>(specs.models());
         BootstrapProperties sample = bootstrap.getIfAvailable();
         if (sample != null && sample.enabled()) {
             models.add(sample.model());
         }
-        thread = new Thread(() -> load(champions, models), "champion-preload");
+        this.required = Set.copyOf(models);
+        thread = new Thread(() -> load(champions, registry), "champion-preload");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private static void load(ChampionModels champions, Set<String> models) {
+    /**
+     * The models whose champions readiness waits for; empty while the registry is still being
+     * listed.
+     */
+    Optional<Set<String>> awaited() {
+        return Optional.ofNullable(awaited);
+    }
+
+    /**
+     * Whether this worker cannot serve without {@code model} (a job spec's or the bootstrap model):
+     * the others are waited for until they are loaded or their load failed, never longer.
+     */
+    boolean required(String model) {
+        return required.contains(model);
+    }
+
+    private void load(ChampionModels champions, ModelRegistry registry) {
+        Set<String> models = new TreeSet<>(required);
+        try {
+            for (String model : registry.models()) {
+                if (registry.champion(model).isPresent()) {
+                    models.add(model);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not list the registry's models at start: {}; loading the job specs' models", e.getMessage());
+        }
+        awaited = Set.copyOf(models);
         for (String model : models) {
             try {
                 champions.refresh(model);
