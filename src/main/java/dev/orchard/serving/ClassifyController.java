@@ -65,11 +65,6 @@ class ClassifyController {
     }
 
     private CompletableFuture<Prediction> classify(LoadedModel.Lease model, float[] input) {
-        if (properties.batching().enabled()) {
-            return batcher.submit(model, input, properties.topK());
-        }
-        return CompletableFuture.completedFuture(model.classifier()
-                .classify(new float[][] {input}, properties.topK())
-                .get(0));
+        return batcher.submit(model, input, properties.topK());
     }
 }

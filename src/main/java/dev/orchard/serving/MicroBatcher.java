@@ -31,6 +31,22 @@ public final class MicroBatcher implements AutoCloseable {
 
     private record Item(LoadedModel.Lease model, float[] input, int topK, CompletableFuture<Prediction> result) {}
 
+    /** When requests share inference calls ({@code orchard.serving.batching.mode}). */
+    public enum Mode {
+        /** Never: every image is classified on its request's thread. */
+        OFF,
+        /** Always: every image goes through the queue and may wait {@code maxWait} for company. */
+        ALWAYS,
+        /**
+         * Only under load: an image is classified on its request's thread while nothing waits in the
+         * queue and fewer than {@code threads} such calls run; otherwise it queues and is batched.
+         */
+        ADAPTIVE
+    }
+
+    private final Mode mode;
+    private final java.util.concurrent.Semaphore direct;
+
     private final BlockingQueue<Item> queue;
     private final int maxBatchSize;
     private final Duration maxWait;
@@ -38,6 +54,12 @@ public final class MicroBatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public MicroBatcher(int maxBatchSize, Duration maxWait, int queueCapacity, int threadCount) {
+        this(Mode.ALWAYS, maxBatchSize, maxWait, queueCapacity, threadCount);
+    }
+
+    public MicroBatcher(Mode mode, int maxBatchSize, Duration maxWait, int queueCapacity, int threadCount) {
+        this.mode = mode;
+        this.direct = new java.util.concurrent.Semaphore(threadCount);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatchSize = maxBatchSize;
         this.maxWait = maxWait;
@@ -55,11 +77,30 @@ public final class MicroBatcher implements AutoCloseable {
      * @throws OverloadedException if the queue is full
      */
     public CompletableFuture<Prediction> submit(LoadedModel.Lease model, float[] input, int topK) {
+        if (mode == Mode.OFF) {
+            return classifyNow(model, input, topK);
+        }
+        if (mode == Mode.ADAPTIVE && queue.isEmpty() && direct.tryAcquire()) {
+            try {
+                return classifyNow(model, input, topK);
+            } finally {
+                direct.release();
+            }
+        }
         Item item = new Item(model, input, topK, new CompletableFuture<>());
         if (!running || !queue.offer(item)) {
             throw new OverloadedException("the inference queue is full (" + queue.size() + " images waiting)");
         }
         return item.result();
+    }
+
+    private static CompletableFuture<Prediction> classifyNow(LoadedModel.Lease model, float[] input, int topK) {
+        try {
+            return CompletableFuture.completedFuture(
+                    model.classifier().classify(new float[][] {input}, topK).get(0));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Images waiting for inference now. */

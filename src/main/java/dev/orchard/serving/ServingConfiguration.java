@@ -12,7 +12,11 @@ class ServingConfiguration {
     MicroBatcher microBatcher(ServingProperties properties) {
         ServingProperties.Batching batching = properties.batching();
         return new MicroBatcher(
-                batching.maxBatchSize(), batching.maxWait(), batching.queueCapacity(), batching.threads());
+                batching.mode(),
+                batching.maxBatchSize(),
+                batching.maxWait(),
+                batching.queueCapacity(),
+                batching.threads());
     }
 
     @Bean

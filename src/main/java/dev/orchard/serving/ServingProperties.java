@@ -25,14 +25,18 @@ public record ServingProperties(
         @DefaultValue Requests requests) {
 
     /**
-     * @param enabled coalesce concurrent requests for the same model version into one inference call
+     * @param mode every prediction route ({@code :classify}, {@code :predict}, V2 {@code infer}):
+     *     {@code off} — each request's images in its own inference call, on the request's thread;
+     *     {@code always} — through the batcher (waits up to {@code max-wait} for company);
+     *     {@code adaptive} — on the request's thread while no image waits and fewer than {@code
+     *     threads} such calls run, through the batcher once requests queue up
      * @param maxBatchSize most images in one inference call
      * @param maxWait how long the first image of a batch may wait for company
      * @param queueCapacity images waiting for inference; beyond it requests get 503 with Retry-After
      * @param threads inference threads
      */
     public record Batching(
-            @DefaultValue("true") boolean enabled,
+            @DefaultValue("adaptive") @NotNull MicroBatcher.Mode mode,
             @DefaultValue("32") @Min(1) @Max(1024) int maxBatchSize,
             @DefaultValue("2ms") @NotNull Duration maxWait,
             @DefaultValue("256") @Min(1) int queueCapacity,

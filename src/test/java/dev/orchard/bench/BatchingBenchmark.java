@@ -24,7 +24,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * HTTP classify throughput with 32 concurrent clients, dynamic batching on vs off, same model, same
+ * HTTP classify throughput with 32 concurrent clients, dynamic batching always, off and adaptive, same model, same
  * run, for two TensorFlow SavedModels taking 64×64×3: {@code dense} (one dense layer, almost no
  * work per image) and {@code cnn} (two 3×3 convolutions of 32 and 64 filters, ~22 M multiply-adds
  * per image). It also prints the model's raw rate with 1-image and 32-image calls, the most
@@ -48,8 +48,9 @@ public final class BatchingBenchmark {
         for (String model : System.getProperty("benchmark.models", "dense,cnn").split(",")) {
             String name = "bench-" + model.strip();
             double[] raw = rawRates(data, model.strip());
-            Figures batched = run(data, name, model.strip(), true);
-            Figures unbatched = run(data, name, model.strip(), false);
+            Figures always = run(data, name, model.strip(), "always");
+            Figures off = run(data, name, model.strip(), "off");
+            Figures adaptive = run(data, name, model.strip(), "adaptive");
             System.out.printf(
                     Locale.ROOT,
                     "%n=== HTTP :classify, %d clients, TF SavedModel %s 64x64x3 -> 10 ===%n",
@@ -63,12 +64,14 @@ public final class BatchingBenchmark {
                     raw[1] / raw[0]);
             System.out.printf(
                     Locale.ROOT, "%-12s %12s %10s %10s %7s%n", "", "requests/s", "p50 ms", "p99 ms", "errors");
-            print("batched", batched);
-            print("unbatched", unbatched);
+            print("always", always);
+            print("off", off);
+            print("adaptive", adaptive);
             System.out.printf(
                     Locale.ROOT,
-                    "ratio batched / unbatched  %.2f%n%n",
-                    batched.requestsPerSecond() / unbatched.requestsPerSecond());
+                    "ratio to off: always %.2f, adaptive %.2f%n%n",
+                    always.requestsPerSecond() / off.requestsPerSecond(),
+                    adaptive.requestsPerSecond() / off.requestsPerSecond());
         }
     }
 
@@ -116,7 +119,7 @@ public final class BatchingBenchmark {
                 f.errors());
     }
 
-    private static Figures run(Path data, String name, String model, boolean batching) throws Exception {
+    private static Figures run(Path data, String name, String model, String batching) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--logging.level.root=WARN",
@@ -124,7 +127,7 @@ public final class BatchingBenchmark {
                 "--orchard.registry.work-dir=" + data.resolve("work"),
                 "--orchard.bootstrap.enabled=false",
                 "--orchard.trigger.local.enabled=false",
-                "--orchard.serving.batching.enabled=" + batching));
+                "--orchard.serving.batching.mode=" + batching));
         String extra = System.getProperty("benchmark.args", "");
         if (!extra.isBlank()) {
             arguments.addAll(List.of(extra.strip().split("\\s+")));

@@ -27,6 +27,8 @@ class MicroBatcherTests {
     static final class ArgmaxClassifier implements Classifier {
         final String prefix;
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
         final CountDownLatch gate;
 
         ArgmaxClassifier(String prefix, CountDownLatch gate) {
@@ -46,12 +48,14 @@ class MicroBatcherTests {
 
         @Override
         public float[][] predict(float[][] batch) {
+            entered.incrementAndGet();
             try {
                 gate.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             batchSizes.add(batch.length);
+            threads.add(Thread.currentThread().getName());
             float[][] out = new float[batch.length][CLASSES];
             for (int i = 0; i < batch.length; i++) {
                 int best = 0;
@@ -157,6 +161,55 @@ class MicroBatcherTests {
         for (CompletableFuture<Prediction> future : accepted) {
             assertThat(future.get().label()).startsWith("c");
         }
+        batcher.close();
+    }
+
+    @Test
+    void offClassifiesEachImageInItsOwnCallOnTheRequestsThread() throws Exception {
+        ArgmaxClassifier classifier = new ArgmaxClassifier("c", new CountDownLatch(0));
+        LoadedModel model = new LoadedModel(null, classifier);
+        MicroBatcher batcher = new MicroBatcher(MicroBatcher.Mode.OFF, 32, Duration.ofMillis(50), 16, 1);
+
+        CompletableFuture<Prediction> answer = batcher.submit(model.lease(), oneHot(7), 1);
+
+        assertThat(answer).isCompleted();
+        assertThat(answer.get().label()).isEqualTo("c7");
+        assertThat(classifier.threads).containsExactly(Thread.currentThread().getName());
+        assertThat(classifier.batchSizes).containsExactly(1);
+        batcher.close();
+    }
+
+    @Test
+    void adaptiveRunsAloneOnTheRequestsThreadAndBatchesOnceRequestsQueueUp() throws Exception {
+        // given: one inference thread, so one request may run on its own thread at a time
+        CountDownLatch gate = new CountDownLatch(1);
+        ArgmaxClassifier classifier = new ArgmaxClassifier("c", gate);
+        LoadedModel model = new LoadedModel(null, classifier);
+        MicroBatcher batcher = new MicroBatcher(MicroBatcher.Mode.ADAPTIVE, 32, Duration.ofMillis(300), 16, 1);
+
+        // when: request A runs (and blocks in the model) on its own thread ...
+        CompletableFuture<Prediction> a = new CompletableFuture<>();
+        new Thread(() -> a.complete(batcher.submit(model.lease(), oneHot(1), 1).join()), "request-a").start();
+        org.awaitility.Awaitility.await().until(() -> classifier.entered.get() == 1); // A is inside the model
+        // ... and B, C, D arrive meanwhile
+        List<CompletableFuture<Prediction>> queued = new ArrayList<>();
+        for (int i = 2; i <= 4; i++) {
+            queued.add(batcher.submit(model.lease(), oneHot(i), 1));
+        }
+        gate.countDown();
+
+        // then: A answered alone on its own thread, B-D together on the inference thread
+        assertThat(a.get().label()).isEqualTo("c1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(queued.get(i).get().label()).isEqualTo("c" + (i + 2));
+        }
+        assertThat(classifier.batchSizes).containsExactlyInAnyOrder(1, 3);
+        assertThat(classifier.threads).containsExactlyInAnyOrder("request-a", "orchard-inference-0");
+
+        // and: alone again, a request runs on its own thread
+        classifier.threads.clear();
+        assertThat(batcher.submit(model.lease(), oneHot(5), 1)).isCompleted();
+        assertThat(classifier.threads).containsExactly(Thread.currentThread().getName());
         batcher.close();
     }
 }
