@@ -8,6 +8,7 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.StorageProperties;
+import dev.orchard.system.BackgroundJobOperator;
 import dev.orchard.system.TraceJobListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -284,7 +284,8 @@ public class PrefixJobConfiguration {
             throws Exception {
         return new PrefixJobs(
                 jobRepository,
-                operator(jobRepository, scorePrefixJob, properties),
+                BackgroundJobOperator.create(
+                        jobRepository, scorePrefixJob, properties.concurrentJobs(), "orchard-prefix-job-"),
                 scorePrefixJob,
                 registry,
                 planner,
@@ -292,30 +293,6 @@ public class PrefixJobConfiguration {
                 storage.bucket(),
                 properties.maxAttempts(),
                 properties.partitions());
-    }
-
-    /**
-     * Prefix jobs run on their own small pool (not a bean: the application's synchronous {@code
-     * JobOperator} stays the only one): {@code start} returns once the execution is recorded.
-     */
-    private static TaskExecutorJobOperator operator(
-            JobRepository jobRepository, Job job, PrefixJobProperties properties) throws Exception {
-        org.springframework.batch.core.configuration.support.MapJobRegistry jobRegistry =
-                new org.springframework.batch.core.configuration.support.MapJobRegistry();
-        jobRegistry.register(job);
-        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-        executor.setCorePoolSize(properties.concurrentJobs());
-        executor.setMaxPoolSize(properties.concurrentJobs());
-        executor.setQueueCapacity(100);
-        executor.setThreadNamePrefix("orchard-prefix-job-");
-        executor.setWaitForTasksToCompleteOnShutdown(false);
-        executor.initialize();
-        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
-        operator.setJobRepository(jobRepository);
-        operator.setJobRegistry(jobRegistry);
-        operator.setTaskExecutor(executor);
-        operator.afterPropertiesSet();
-        return operator;
     }
 
     static PrefixPlan plan(PrefixPlanner planner, PrefixJobParameters p) {

@@ -5,16 +5,15 @@ import dev.orchard.registry.ModelLoader;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.system.BackgroundJobOperator;
 import dev.orchard.system.BatchProperties;
 import dev.orchard.system.TraceJobListener;
 import dev.orchard.training.HoldoutScoring;
 import dev.orchard.training.ModelTraining;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -25,7 +24,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -117,7 +115,7 @@ class RetrainConfiguration {
             throws Exception {
         return new RetrainRuns(
                 jobRepository,
-                operator(jobRepository, retrainJob),
+                BackgroundJobOperator.create(jobRepository, retrainJob, 1, "orchard-retrain-"),
                 retrainJob,
                 registry,
                 training,
@@ -125,27 +123,5 @@ class RetrainConfiguration {
                 staging,
                 properties,
                 json);
-    }
-
-    /**
-     * One retrain at a time per worker, queued (not a bean: the application's synchronous {@code
-     * JobOperator} stays the only one): {@code start} returns once the execution is recorded.
-     */
-    private static TaskExecutorJobOperator operator(JobRepository jobRepository, Job job) throws Exception {
-        MapJobRegistry jobRegistry = new MapJobRegistry();
-        jobRegistry.register(job);
-        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-        executor.setCorePoolSize(1);
-        executor.setMaxPoolSize(1);
-        executor.setQueueCapacity(100);
-        executor.setThreadNamePrefix("orchard-retrain-");
-        executor.setWaitForTasksToCompleteOnShutdown(false);
-        executor.initialize();
-        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
-        operator.setJobRepository(jobRepository);
-        operator.setJobRegistry(jobRegistry);
-        operator.setTaskExecutor(executor);
-        operator.afterPropertiesSet();
-        return operator;
     }
 }
