@@ -291,6 +291,58 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         }
     }
 
+    @Test
+    void labelsAndReasonsThatLookLikeMarkupAreShownAsTextAndNeverRun() throws Exception {
+        // given: a model brought in whose labels are markup, promoted with a reason that is markup too
+        String[] labels = {
+            "<img src=x onerror=\"window.pwned='label'\">", "\"><script>window.pwned='script'</script>", "plain"
+        };
+        Path export = Files.createDirectories(DATA.resolve("local/exports/hostile"));
+        dev.orchard.model.ModelInput input =
+                new dev.orchard.model.ModelInput(28, 28, 1, dev.orchard.model.ModelInput.Scaling.UNIT);
+        dev.orchard.model.TestSavedModels.linear(export, input, new float[input.size()][3], new float[3], true);
+        org.springframework.http.ResponseEntity<String> imported = postJson(
+                "/v1/models/hostile/versions",
+                json.writeValueAsString(java.util.Map.of(
+                        "source",
+                        "gs://local/exports/hostile/",
+                        "labels",
+                        List.of(labels),
+                        "promote",
+                        true,
+                        "reason",
+                        "<b onmouseover=\"window.pwned='reason'\">hover</b>")),
+                token());
+        assertThat(imported.getStatusCode().value()).as(imported.getBody()).isEqualTo(201);
+
+        // when: its version page, its model page with the audit log, and a classification are shown
+        open("#/models/hostile/versions/1");
+        waiting(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("labels")));
+        String shown = browser.findElement(By.id("labels")).getText();
+        open("#/models/hostile");
+        waiting(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("champion-version"), "v1"));
+        String audit = browser.findElement(By.tagName("main")).getText();
+        open("");
+        new org.openqa.selenium.support.ui.Select(waiting(Duration.ofSeconds(20))
+                        .until(ExpectedConditions.presenceOfElementLocated(By.name("model"))))
+                .selectByValue("hostile");
+        browser.findElement(By.id("photos"))
+                .sendKeys(SampleDataset.images("trouser", 1)
+                        .get(0)
+                        .toAbsolutePath()
+                        .toString());
+        waiting(Duration.ofSeconds(20))
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".card .answer.label")));
+
+        // then: the markup is there as text, no element was made of it, nothing ran
+        assertThat(shown).contains(labels[0]).contains(labels[1]);
+        assertThat(audit).contains("<b onmouseover=");
+        assertThat(browser.findElements(By.cssSelector("main img[src='x'], main script, main b")))
+                .isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined;"))
+                .isEqualTo(true);
+    }
+
     /** The image turned a quarter left and scaled up tenfold, as a JPEG. */
     static byte[] sideways(Path png) throws Exception {
         BufferedImage source = ImageIO.read(png.toFile());
