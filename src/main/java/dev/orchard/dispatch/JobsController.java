@@ -119,7 +119,7 @@ class JobsController {
     }
 
     /**
-     * One page of recent prefix jobs and retrains
+     * One page of recent prefix jobs and retrains.
      *
      * @param jobs the runs, newest first: prefix jobs ({@code "job":"score"}) and retrains ({@code
      *     "job":"retrain"}) with the same fields as {@code GET /jobs/{id}}

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param promote {@code auto}: a candidate that passes becomes champion; {@code manual}: it is
  *     registered and waits for a person's {@code :promote}
  * @param maxAttempts a retrain whose execution failed other than by its data (a crash, an outage)
- *     is resumed until it has been started this many times
+ *     is resumed until it has been started this many times; asking again for a failed retrain
+ *     restarts it until then too
  * @param resumeInterval how often failed retrains are looked for (also once at start)
  * @param watchInterval how often retrain specs with {@code trigger.new-objects} count new labelled
  *     objects (each check lists the dataset)

@@ -225,7 +225,8 @@ public final class RetrainRuns {
 
     /**
      * The run with these identifying parameters, if any: running or done as it is; failed → resumed,
-     * with its snapshot pinned again (the same data: the fingerprint is part of its identity).
+     * with its snapshot pinned again (the same data: the fingerprint is part of its identity), until
+     * it has been started {@code orchard.retrain.max-attempts} times.
      */
     private Optional<Submission> existing(JobParameters identifying, DatasetSnapshot snapshot) {
         JobInstance instance = jobRepository.getJobInstance(JOB_NAME, identifying);
@@ -243,6 +244,13 @@ public final class RetrainRuns {
             RetrainStatus status = status(instance);
             return Optional.of(
                     new Submission(id, model, status.status(), true, status.outcome(), status.version(), fingerprint));
+        }
+        int executions = jobRepository.getJobExecutions(instance).size();
+        if (executions >= properties.maxAttempts()) {
+            // a trigger asking every minute must not retrain the same broken data forever
+            log.info(
+                    "retrain run {} failed {} times; not restarted (retrain with force for a new run)", id, executions);
+            return Optional.of(new Submission(id, model, last.getStatus().name(), true, null, null, fingerprint));
         }
         RetrainParameters failed = RetrainParameters.of(last.getJobParameters(), json);
         staging.writeSnapshot(model, failed.staging(), snapshot);

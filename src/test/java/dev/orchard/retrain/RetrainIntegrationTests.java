@@ -259,6 +259,16 @@ class RetrainIntegrationTests extends EmbeddedWorkerSupport {
                         () -> runs.status(submitted.id()).orElseThrow(),
                         s -> s.executions() == 2 && s.status().equals("FAILED"));
         assertThat(second.failure()).contains("too few readable images");
+        // a third ask restarts it once more; after max-attempts (3) starts it is left alone
+        assertThat(runs.submit(request).id()).isEqualTo(submitted.id());
+        await().atMost(java.time.Duration.ofMinutes(2))
+                .until(
+                        () -> runs.status(submitted.id()).orElseThrow(),
+                        s -> s.executions() == 3 && s.status().equals("FAILED"));
+        RetrainRuns.Submission leftAlone = runs.submit(request);
+        assertThat(leftAlone.status()).isEqualTo("FAILED");
+        Thread.sleep(500);
+        assertThat(runs.status(submitted.id()).orElseThrow().executions()).isEqualTo(3);
 
         // and once the data is good again: a new run that completes
         for (Path image : images) {
