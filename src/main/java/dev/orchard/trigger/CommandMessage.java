@@ -67,6 +67,9 @@ public final class CommandMessage {
         }
         String job = text(root, "job", 32);
         String by = optionalText(root, "by", 256, "pubsub");
+        if (by.chars().anyMatch(Character::isISOControl)) {
+            throw new MalformedMessageException("field 'by' names who asked and must not contain control characters");
+        }
         String reason = optionalText(root, "reason", 1024, "command");
         return switch (job) {
             case "score" -> scorePrefix(root);

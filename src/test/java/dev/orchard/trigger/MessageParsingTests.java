@@ -94,6 +94,9 @@ class MessageParsingTests {
         assertRejected("{\"job\":\"rollback\",\"model\":\"fruit\",\"urgent\":true}", "unknown field 'urgent'");
         assertRejected("{\"job\":\"retrain\",\"model\":\"fruit\",\"force\":\"yes\"}", "force must be true or false");
         assertRejected(
+                "{\"job\":\"rollback\",\"model\":\"fruit\",\"by\":\"alice\\n2026-11-30 INFO forged\"}",
+                "must not contain control characters");
+        assertRejected(
                 "{\"job\":\"retrain\",\"model\":\"fruit\",\"min-accuracy\":1.5}",
                 "min-accuracy must be a number between 0 and 1");
         assertRejected(
