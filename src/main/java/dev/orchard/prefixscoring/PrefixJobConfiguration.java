@@ -9,10 +9,10 @@ import dev.orchard.registry.VersionedModels;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.StorageProperties;
 import dev.orchard.system.BackgroundJobOperator;
+import dev.orchard.system.BatchExecutions;
 import dev.orchard.system.TraceJobListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -205,7 +205,7 @@ public class PrefixJobConfiguration {
                                     .map(JobExecution::getCreateTime)
                                     .filter(java.util.Objects::nonNull)
                                     .min(java.util.Comparator.naturalOrder())
-                                    .map(t -> t.atZone(ZoneId.systemDefault()).toInstant())
+                                    .map(BatchExecutions::instant)
                                     .orElse(Instant.now());
                             summaries.write(
                                     p.output(),

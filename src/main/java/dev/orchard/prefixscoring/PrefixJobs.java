@@ -7,6 +7,7 @@ import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.Claims;
 import dev.orchard.storage.ObjectNames;
+import dev.orchard.system.BatchExecutions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -263,11 +264,9 @@ public final class PrefixJobs {
         return Optional.of(new JobStatus(
                 run,
                 JOB,
-                instant(last.getCreateTime()),
+                BatchExecutions.instant(last.getCreateTime()),
                 last.getStatus().name(),
-                last.getExitStatus().getExitDescription().isBlank()
-                        ? null
-                        : firstLine(last.getExitStatus().getExitDescription()),
+                BatchExecutions.failure(last),
                 "gs://" + p.bucket() + "/" + p.prefix(),
                 p.model(),
                 p.version(),
@@ -290,13 +289,12 @@ public final class PrefixJobs {
                 continue;
             }
             JobParameters parameters = last.getJobParameters();
-            String description = last.getExitStatus().getExitDescription();
             return Optional.of(new JobStatus(
                     run,
                     JOB,
-                    instant(last.getCreateTime()),
+                    BatchExecutions.instant(last.getCreateTime()),
                     last.getStatus().name(),
-                    description.isBlank() ? null : firstLine(description),
+                    BatchExecutions.failure(last),
                     "gs://" + parameters.getString("bucket") + "/" + parameters.getString("prefix"),
                     parameters.getString("model"),
                     version(parameters),
@@ -359,12 +357,6 @@ public final class PrefixJobs {
         return recent;
     }
 
-    private static Instant instant(LocalDateTime time) {
-        return time == null
-                ? null
-                : time.atZone(java.time.ZoneId.systemDefault()).toInstant();
-    }
-
     static String partitionStep(int partition) {
         return PrefixJobConfiguration.PARTITION_STEP + ":" + String.format(Locale.ROOT, "partition-%05d", partition);
     }
@@ -405,10 +397,5 @@ public final class PrefixJobs {
     private static String newRunId() {
         return LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static String firstLine(String text) {
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 }

@@ -6,12 +6,10 @@ import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.system.BatchExecutions;
 import dev.orchard.system.TraceIds;
 import dev.orchard.training.DatasetSnapshot;
 import dev.orchard.training.ModelTraining;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -352,7 +350,11 @@ public final class RetrainRuns {
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> progress.put(e.getKey(), e.getValue()));
             steps.add(new RetrainStatus.Step(
-                    name, step.getStatus().name(), instant(step.getStartTime()), instant(step.getEndTime()), progress));
+                    name,
+                    step.getStatus().name(),
+                    BatchExecutions.instant(step.getStartTime()),
+                    BatchExecutions.instant(step.getEndTime()),
+                    progress));
             if (step.getStatus() == BatchStatus.COMPLETED) {
                 gated |= name.equals(RetrainSteps.GATE);
                 if (step.getExecutionContext().containsKey("version")) {
@@ -363,7 +365,6 @@ public final class RetrainRuns {
                 }
             }
         }
-        String description = last.getExitStatus().getExitDescription();
         return new RetrainStatus(
                 runId(instance.getInstanceId()),
                 JOB_NAME,
@@ -371,7 +372,7 @@ public final class RetrainRuns {
                 last.getStatus().name(),
                 outcome,
                 version,
-                description.isBlank() ? null : description.lines().findFirst().orElse(null),
+                BatchExecutions.failure(last),
                 p.dataset(),
                 p.fingerprint(),
                 p.trainer(),
@@ -379,8 +380,8 @@ public final class RetrainRuns {
                 new RetrainStatus.Thresholds(p.minAccuracy(), p.maxRegression(), p.promote()),
                 p.by(),
                 jobRepository.getJobExecutions(instance).size(),
-                instant(last.getCreateTime()),
-                instant(last.getEndTime()),
+                BatchExecutions.instant(last.getCreateTime()),
+                BatchExecutions.instant(last.getEndTime()),
                 steps,
                 gated ? staging.gate(p) : null);
     }
@@ -405,10 +406,6 @@ public final class RetrainRuns {
         int before =
                 champion.get().dataset() == null ? 0 : champion.get().dataset().objects();
         return Math.max(0, snapshot.objects().size() - before);
-    }
-
-    private static Instant instant(LocalDateTime time) {
-        return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
     }
 
     private static void checkThreshold(String name, Double value) {
