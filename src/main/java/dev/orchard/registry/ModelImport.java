@@ -4,7 +4,6 @@ import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.GcsUri;
-import dev.orchard.storage.ObjectNames;
 import dev.orchard.storage.StoredObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -137,12 +136,7 @@ public final class ModelImport {
             Files.createDirectories(workDirectory);
             dir = Files.createTempDirectory(workDirectory, "import-");
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                Path target = dir.resolve(ObjectNames.requireValid(file.getKey()));
-                Path parent = target.getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(target, file.getValue());
+                ModelLoader.writeUnder(dir, file.getKey(), file.getValue());
             }
             ModelInput input;
             try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG)) {

@@ -69,12 +69,7 @@ public final class ModelLoader {
                             + artifact.getKey() + " has sha256 " + actual + " but the manifest records "
                             + artifact.getValue() + "; refusing to load it");
                 }
-                Path target = dir.resolve(ObjectNames.requireValid(artifact.getKey()));
-                Path parent = target.getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(target, content);
+                writeUnder(dir, artifact.getKey(), content);
             }
             Classifier classifier = classifier(manifest, dir);
             if (meters != null) {
@@ -98,6 +93,16 @@ public final class ModelLoader {
                         manifest.labels(),
                         manifest.output() == ModelManifest.Output.LOGITS);
         };
+    }
+
+    /** Writes {@code content} at {@code path} (a checked object name: no "..", not absolute) under {@code dir}. */
+    static void writeUnder(Path dir, String path, byte[] content) throws IOException {
+        Path target = dir.resolve(ObjectNames.requireValid(path));
+        Path parent = target.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(target, content);
     }
 
     private static void deleteQuietly(Path path) {
