@@ -7,9 +7,9 @@ import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.retrain.RetrainRuns;
 import dev.orchard.retrain.RetrainStatus;
 import dev.orchard.storage.GcsUri;
+import dev.orchard.system.BatchExecutions;
 import java.net.URI;
 import java.security.Principal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -137,21 +137,26 @@ class JobsController {
             throw new IllegalArgumentException("only the newest " + MAX_LISTED
                     + " runs are listed; \"page\" must be from 0 to " + (MAX_LISTED / size - 1));
         }
+        // order both kinds by creation time from the job repository alone; read only this page's statuses
         int wanted = (page + 1) * size + 1;
-        List<Object> runs = new ArrayList<>();
-        List<PrefixJobs.JobStatus> prefix = jobs.recent(wanted);
-        List<RetrainStatus> retrain = retrains.recent(wanted);
-        runs.addAll(prefix);
-        runs.addAll(retrain);
-        runs.sort(Comparator.comparing(JobsController::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        List<Listed> runs = new ArrayList<>();
+        jobs.recent(wanted).forEach(run -> runs.add(new Listed(run, false)));
+        retrains.recent(wanted).forEach(run -> runs.add(new Listed(run, true)));
+        runs.sort(Comparator.comparing(
+                (Listed l) -> l.run().createdAt(), Comparator.nullsLast(Comparator.reverseOrder())));
         int from = Math.min(runs.size(), page * size);
         int to = Math.min(runs.size(), from + size);
-        return new JobList(List.copyOf(runs.subList(from, to)), page, size, runs.size() > to);
+        List<Object> statuses = runs.subList(from, to).stream()
+                .map(l -> l.retrain()
+                        ? retrains.status(l.run().id()).map(Object.class::cast)
+                        : jobs.status(l.run().id()).map(Object.class::cast))
+                .flatMap(Optional::stream)
+                .toList();
+        return new JobList(statuses, page, size, runs.size() > to);
     }
 
-    private static Instant createdAt(Object run) {
-        return run instanceof RetrainStatus r ? r.createdAt() : ((PrefixJobs.JobStatus) run).createdAt();
-    }
+    /** A run of either kind, before its status is read. */
+    private record Listed(BatchExecutions.Started run, boolean retrain) {}
 
     /** A retrain run ({@code retrain-<n>}) or a prefix job. */
     @GetMapping("/jobs/{id}")

@@ -344,14 +344,14 @@ public final class PrefixJobs {
             String output,
             boolean complete) {}
 
-    /** The newest {@code count} runs, newest first (a run not listed yet shows without its counts). */
-    public List<JobStatus> recent(int count) {
-        List<JobStatus> recent = new java.util.ArrayList<>();
+    /** The newest {@code count} runs, newest first: their ids ({@link #status}) and creation times. */
+    public List<BatchExecutions.Started> recent(int count) {
+        List<BatchExecutions.Started> recent = new java.util.ArrayList<>();
         for (JobInstance instance : jobRepository.getJobInstances(PrefixJobConfiguration.JOB_NAME, 0, count)) {
             JobExecution last = jobRepository.getLastJobExecution(instance);
             String run = last == null ? null : last.getJobParameters().getString("run");
             if (run != null) {
-                status(run).ifPresent(recent::add);
+                recent.add(new BatchExecutions.Started(run, BatchExecutions.instant(last.getCreateTime())));
             }
         }
         return recent;

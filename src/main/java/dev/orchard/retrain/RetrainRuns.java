@@ -303,12 +303,14 @@ public final class RetrainRuns {
                 .anyMatch(e -> model.equals(e.getJobParameters().getString("model")));
     }
 
-    /** The newest {@code count} runs, newest first. */
-    public List<RetrainStatus> recent(int count) {
-        List<RetrainStatus> recent = new ArrayList<>();
+    /** The newest {@code count} runs, newest first: their ids ({@link #status}) and creation times. */
+    public List<BatchExecutions.Started> recent(int count) {
+        List<BatchExecutions.Started> recent = new ArrayList<>();
         for (JobInstance instance : jobRepository.getJobInstances(JOB_NAME, 0, count)) {
-            if (jobRepository.getLastJobExecution(instance) != null) {
-                recent.add(status(instance));
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null) {
+                recent.add(new BatchExecutions.Started(
+                        runId(instance.getInstanceId()), BatchExecutions.instant(last.getCreateTime())));
             }
         }
         return recent;

@@ -10,6 +10,9 @@ public final class BatchExecutions {
 
     private BatchExecutions() {}
 
+    /** A run's id and when its newest execution was created: enough to order runs before reading them. */
+    public record Started(String id, Instant createdAt) {}
+
     /** A job repository time (local, this JVM's zone) as an instant; {@code null} stays {@code null}. */
     public static Instant instant(LocalDateTime time) {
         return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
