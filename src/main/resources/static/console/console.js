@@ -296,6 +296,7 @@ async function modelView(name) {
           el("dt", {}, "since"), el("dd", {}, when(champion.at)))
         : el("p", {}, "No champion yet."),
       el("div", { class: "row" }, rollback, retrain)),
+    await driftSection(name),
     el("h2", {}, "Versions"),
     table(["version", "kind", "trainer", "dataset", "created", "accuracy", "macro-F1", "gate", ""],
       versions.versions.slice().reverse().map((v) => [
@@ -310,6 +311,66 @@ async function modelView(name) {
     table(["at", "action", "version", "previous", "by", "reason"], audit.slice().reverse().map((a) => [
       when(a.at), a.action, "v" + a.version, a.previous ? "v" + a.previous : "—", a.by || "—", a.reason || "—"])),
     registerForm(name));
+  sizeBars(main);
+}
+
+// ---- drift: the champion's live traffic beside its baseline ----------------------------------------
+
+async function driftSection(name) {
+  const section = el("section", { id: "drift", "aria-label": "Drift" }, el("h2", {}, "Drift"));
+  let drift;
+  try {
+    drift = await api("GET", `/v1/models/${encodeURIComponent(name)}/drift`);
+  } catch (e) {
+    section.append(el("p", { class: "meta" }, "No drift report: " + e.message));
+    return section;
+  }
+  const windowOf = (kind) => drift.windows.find((w) => w.kind === kind);
+  const statistic = (w, id) => w.statistics.find((s) => s.statistic === id);
+  const count = windowOf("count");
+  const time = windowOf("time");
+  const number = (v) => (v === null || v === undefined ? "—" : v.toFixed(3));
+  const verdict = (s) => tag(s.verdict, s.verdict === "drifted" ? "rejected" : s.verdict === "stable" ? "champion" : "");
+  const trigger = drift.trigger;
+  section.append(...[
+    el("p", { id: "drift-summary" }, drift.drifted ? tag("drifted", "rejected") : tag("no drift", "champion"),
+      ` v${drift.version}; baseline: ` + (drift.baseline
+        ? `${drift.baseline.source}, ${drift.baseline.predictions} predictions`
+        : "none yet") + `; count window (${count.size}): ${count.predictions}, time window (${time.size}): ${time.predictions}` +
+      ` (${count.workers} worker${count.workers === 1 ? "" : "s"})`),
+    drift.note ? el("p", { class: "meta" }, drift.note) : null,
+    trigger ? el("p", { class: "meta", id: "drift-trigger" },
+      `Retrain trigger ${when(trigger.firedAt)}: ${trigger.reason} → ${trigger.outcome}` +
+      (trigger.detail ? ` (${trigger.detail})` : "")) : null,
+    table(["statistic", "samples", "PSI", "JS distance", "verdict", "time window PSI", "verdict"],
+      count.statistics.map((s) => {
+        const t = statistic(time, s.statistic);
+        return [s.statistic, s.samples, number(s.psi), number(s.jsDistance), verdict(s), number(t.psi), verdict(t)];
+      })),
+    el("div", { class: "grid2" },
+      histogram("Labels", statistic(count, "label")),
+      histogram("Top-1 confidence", statistic(count, "confidence"))),
+  ].filter((node) => node !== null));
+  return section;
+}
+
+/** A statistic's bins: the baseline's share (grey) above the live share (blue), both as bars. */
+function histogram(title, s) {
+  const baseline = s.baseline || {};
+  const live = s.live || {};
+  const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0) || 1;
+  const baseTotal = total(baseline);
+  const liveTotal = total(live);
+  const bins = Array.from(new Set([...Object.keys(baseline), ...Object.keys(live)]));
+  return el("figure", { class: "histogram", "data-statistic": s.statistic },
+    el("figcaption", {}, title, el("span", { class: "meta" }, " — baseline ", el("span", { class: "key base" }),
+      " beside live ", el("span", { class: "key" }))),
+    bins.map((bin) => el("div", { class: "bar pair", "data-bin": bin },
+      el("span", {}, bin),
+      el("span", { class: "tracks" },
+        el("span", { class: "track" }, el("span", { class: "fill base", "data-width": (baseline[bin] || 0) / baseTotal })),
+        el("span", { class: "track" }, el("span", { class: "fill", "data-width": (live[bin] || 0) / liveTotal }))),
+      el("span", {}, percent((live[bin] || 0) / liveTotal)))));
 }
 
 function gateCell(gate) {

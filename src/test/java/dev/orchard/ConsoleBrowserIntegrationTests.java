@@ -153,6 +153,47 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     @Test
+    void theModelPageShowsDriftWithTheBaselineBesideLiveTraffic() throws Exception {
+        // given: a champion whose holdout is its baseline, then 600 inverted images classified
+        Path dataset = DATA.resolve("local/watched-drift-training");
+        TrainedChampions.championTrainedOn(training, registry, DATA.resolve("local"), dataset, "watched-drift", 100, 6);
+        for (int i = 0; i < 30; i++) {
+            byte[][] batch = new byte[20][];
+            for (int j = 0; j < 20; j++) {
+                String label = TrainedChampions.LABELS.get(j % 3);
+                int n = (i * 20 + j) % 200;
+                batch[j] = TestImages.inverted(
+                        Files.readAllBytes(SampleDataset.images(label, n + 1).get(n)));
+            }
+            assertThat(classify("watched-drift", batch).getStatusCode().value()).isEqualTo(200);
+        }
+
+        // when
+        open("#/models/watched-drift");
+
+        // then: drifted, with label and confidence histograms, baseline and live bars side by side
+        WebElement labels = waiting(Duration.ofSeconds(20))
+                .until(d -> d.findElement(By.cssSelector("#drift figure[data-statistic='label']")));
+        assertThat(browser.findElement(By.id("drift-summary")).getText())
+                .startsWith("drifted")
+                .contains("holdout")
+                .contains("600");
+        assertThat(browser.findElement(By.id("drift")).getText()).doesNotContain("null");
+        assertThat(labels.findElements(By.cssSelector(".bar.pair")))
+                .extracting(bar -> bar.getAttribute("data-bin"))
+                .containsExactlyInAnyOrder("bag", "sneaker", "trouser");
+        assertThat(browser.findElements(By.cssSelector("#drift figure[data-statistic='confidence'] .fill.base")))
+                .hasSize(10)
+                .anyMatch(bar -> bar.getSize().getWidth() > 0);
+        assertThat(labels.findElements(By.cssSelector(".fill:not(.base)")))
+                .anyMatch(bar -> bar.getSize().getWidth() > 0);
+        assertThat(browser.findElement(By.cssSelector("#drift table")).getText())
+                .contains("brightness")
+                .contains("drifted");
+        screenshot("console-drift");
+    }
+
+    @Test
     void promoteAndRollBackWithTheTokenAndNothingWithoutAValidOne() throws Exception {
         // given: model "browsed", v1 champion, and a second version
         Path dataset = DATA.resolve("local/browsed-training");

@@ -64,6 +64,11 @@ public abstract class EmbeddedWorkerSupport {
         registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
         registry.add("orchard.prefix-jobs.chunk-size", () -> "16");
         registry.add("orchard.prefix-jobs.partitions", () -> "4");
+        // drift windows small enough to drive by count in tests (DriftRetrainIntegrationTests)
+        registry.add("orchard.drift.window-count", () -> "600");
+        registry.add("orchard.drift.slice-size", () -> "100");
+        registry.add("orchard.drift.min-samples", () -> "300");
+        registry.add("orchard.drift.publish-interval", () -> "1s");
     }
 
     @Value("${local.server.port}")

@@ -39,6 +39,15 @@ class DispatchConfiguration {
     }
 
     @Bean
+    RetrainTriggers.DriftSignals driftSignals(
+            dev.orchard.drift.DriftReports reports,
+            dev.orchard.drift.DriftClaims claims,
+            dev.orchard.registry.ModelRegistry registry,
+            dev.orchard.drift.DriftProperties properties) {
+        return new RetrainTriggers.DriftSignals(reports, claims, registry, properties.publishInterval());
+    }
+
+    @Bean
     JobDispatcher jobDispatcher(
             JobSpecs specs,
             ChampionCommands champions,

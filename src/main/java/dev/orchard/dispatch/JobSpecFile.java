@@ -21,7 +21,16 @@ record JobSpecFile(
     record Trigger(
             Storage storage,
             String schedule,
-            @JsonProperty("new-objects") Integer newObjects) {}
+            @JsonProperty("new-objects") Integer newObjects,
+            Drift drift) {}
+
+    record Drift(
+            String statistic,
+            String measure,
+            Double threshold,
+            String window,
+            @JsonProperty("min-samples") Integer minSamples,
+            @JsonProperty("cool-down") String coolDown) {}
 
     record TrainerSpec(String type, Map<String, Object> params) {}
 

@@ -307,7 +307,9 @@ public final class JobSpecs implements UploadSpecs, ServedModels {
                                 ? "gate"
                                 : raw.trigger() != null && raw.trigger().newObjects() != null
                                         ? "trigger.new-objects"
-                                        : null;
+                                        : raw.trigger() != null && raw.trigger().drift() != null
+                                                ? "trigger.drift"
+                                                : null;
         if (field != null) {
             throw new InvalidJobSpecException(file, field, "is only for kind 'retrain'");
         }
@@ -370,6 +372,10 @@ public final class JobSpecs implements UploadSpecs, ServedModels {
         if (newObjects != null && newObjects < 1) {
             throw new InvalidJobSpecException(file, "trigger.new-objects", "must be at least 1, got " + newObjects);
         }
+        dev.orchard.drift.DriftTrigger drift =
+                raw.trigger() == null || raw.trigger().drift() == null
+                        ? null
+                        : drift(file, raw.trigger().drift());
         return new RetrainSpec(
                 raw.name(),
                 raw.model(),
@@ -383,7 +389,45 @@ public final class JobSpecs implements UploadSpecs, ServedModels {
                 promote,
                 schedule,
                 newObjects,
+                drift,
                 file);
+    }
+
+    /**
+     * {@code trigger.drift}: statistic (required), measure {@code psi} (default) or {@code js},
+     * threshold (default 0.25 for psi, 0.1 for js), window {@code count} (default) or {@code time},
+     * min-samples (default 500), cool-down (default 24h).
+     */
+    private static dev.orchard.drift.DriftTrigger drift(String file, JobSpecFile.Drift raw) {
+        String field = "trigger.drift.statistic";
+        try {
+            require(file, field, raw.statistic());
+            dev.orchard.model.ProfileStatistic statistic = dev.orchard.model.ProfileStatistic.of(raw.statistic());
+            field = "trigger.drift.measure";
+            dev.orchard.drift.DriftTrigger.Measure measure = raw.measure() == null
+                    ? dev.orchard.drift.DriftTrigger.Measure.PSI
+                    : dev.orchard.drift.DriftTrigger.Measure.of(raw.measure());
+            field = "trigger.drift.window";
+            dev.orchard.drift.DriftTrigger.WindowKind window = raw.window() == null
+                    ? dev.orchard.drift.DriftTrigger.WindowKind.COUNT
+                    : dev.orchard.drift.DriftTrigger.WindowKind.of(raw.window());
+            field = "trigger.drift.cool-down";
+            java.time.Duration coolDown = raw.coolDown() == null
+                    ? java.time.Duration.ofHours(24)
+                    : org.springframework.boot.convert.DurationStyle.detectAndParse(raw.coolDown());
+            field = "trigger.drift";
+            return new dev.orchard.drift.DriftTrigger(
+                    statistic,
+                    measure,
+                    raw.threshold() != null
+                            ? raw.threshold()
+                            : measure == dev.orchard.drift.DriftTrigger.Measure.PSI ? 0.25 : 0.1,
+                    window,
+                    raw.minSamples() == null ? 500 : raw.minSamples(),
+                    coolDown);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException(file, field, e.getMessage());
+        }
     }
 
     private static void unitInterval(String file, String field, Double value) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param promote {@code null}: {@code orchard.retrain.promote}
  * @param schedule a Spring cron expression (6 fields, UTC), or {@code null}
  * @param newObjects retrain when at least this many new labelled objects arrived, or {@code null}
+ * @param drift retrain when live traffic drifted from the champion's baseline (and there is new
+ *     labelled data: drift alone retrains nothing), or {@code null}
  * @param file the spec file, for messages
  */
 public record RetrainSpec(
@@ -31,6 +33,7 @@ public record RetrainSpec(
         RetrainProperties.Promote promote,
         String schedule,
         Integer newObjects,
+        dev.orchard.drift.DriftTrigger drift,
         String file)
         implements JobSpec {
 

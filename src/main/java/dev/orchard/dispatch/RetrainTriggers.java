@@ -1,5 +1,11 @@
 package dev.orchard.dispatch;
 
+import dev.orchard.drift.DriftClaims;
+import dev.orchard.drift.DriftReport;
+import dev.orchard.drift.DriftReports;
+import dev.orchard.registry.ModelNotFoundException;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.retrain.RetrainOutcome;
 import dev.orchard.retrain.RetrainProperties;
 import dev.orchard.retrain.RetrainRuns;
 import dev.orchard.training.ModelTraining;
@@ -36,6 +42,7 @@ final class RetrainTriggers {
     private final JobDispatcher dispatcher;
     private final RetrainRuns runs;
     private final RetrainProperties properties;
+    private final DriftSignals drift;
     private final ThreadPoolTaskScheduler scheduler;
     private final List<ScheduledFuture<?>> scheduled = new CopyOnWriteArrayList<>();
 
@@ -44,11 +51,13 @@ final class RetrainTriggers {
             JobDispatcher dispatcher,
             RetrainRuns runs,
             ModelTraining training,
-            RetrainProperties properties) {
+            RetrainProperties properties,
+            DriftSignals drift) {
         this.specs = specs;
         this.dispatcher = dispatcher;
         this.runs = runs;
         this.properties = properties;
+        this.drift = drift;
         for (RetrainSpec spec : specs.retrainSpecs()) {
             try {
                 training.check(spec.trainer(), spec.params());
@@ -72,8 +81,11 @@ final class RetrainTriggers {
             if (spec.newObjects() != null) {
                 scheduled.add(scheduler.scheduleWithFixedDelay(() -> watch(spec), properties.watchInterval()));
             }
+            if (spec.drift() != null) {
+                scheduled.add(scheduler.scheduleWithFixedDelay(() -> watchDrift(spec), drift.interval()));
+            }
             log.info(
-                    "spec {} retrains '{}' with {} on {}{}{}",
+                    "spec {} retrains '{}' with {} on {}{}{}{}",
                     spec.name(),
                     spec.model(),
                     spec.trainer(),
@@ -82,7 +94,14 @@ final class RetrainTriggers {
                     spec.newObjects() == null
                             ? ""
                             : ", after " + spec.newObjects() + " new labelled objects (checked every "
-                                    + properties.watchInterval().toSeconds() + " s)");
+                                    + properties.watchInterval().toSeconds() + " s)",
+                    spec.drift() == null
+                            ? ""
+                            : ", on drift: " + spec.drift().measure().id() + "("
+                                    + spec.drift().statistic().id() + ") > "
+                                    + spec.drift().threshold() + " in the "
+                                    + spec.drift().window().id() + " window (cool-down "
+                                    + spec.drift().coolDown() + ")");
         }
     }
 
@@ -95,6 +114,11 @@ final class RetrainTriggers {
 
     /** Starts a retrain of {@code spec} unless one of its model runs. */
     Optional<RetrainRuns.Submission> fire(RetrainSpec spec, String trigger) {
+        return fire(spec, trigger, null);
+    }
+
+    /** {@link #fire(RetrainSpec, String)}, with why in the run's {@code by} (audit log, provenance). */
+    private Optional<RetrainRuns.Submission> fire(RetrainSpec spec, String trigger, String why) {
         try {
             if (runs.running(spec.model())) {
                 log.info(
@@ -104,8 +128,8 @@ final class RetrainTriggers {
                         trigger);
                 return Optional.empty();
             }
-            RetrainRuns.Submission submission =
-                    dispatcher.retrain(new JobRequest.Retrain(spec.model(), false, trigger + ":" + spec.name()));
+            RetrainRuns.Submission submission = dispatcher.retrain(new JobRequest.Retrain(
+                    spec.model(), false, trigger + ":" + spec.name() + (why == null ? "" : " (" + why + ")")));
             log.info(
                     "spec {}: {} retrain of '{}': {}{}",
                     spec.name(),
@@ -124,6 +148,70 @@ final class RetrainTriggers {
             return Optional.empty();
         }
     }
+
+    /**
+     * Fires when the spec's {@code trigger.drift} is crossed, unless its cool-down (claimed in the
+     * bucket, so across replicas) has not passed. Drift with no new labelled data trains nothing:
+     * the retrain is refused as unchanged, which is logged and kept for the drift route.
+     */
+    Optional<RetrainRuns.Submission> watchDrift(RetrainSpec spec) {
+        try {
+            DriftReport report = drift.reports().report(spec.model());
+            Optional<String> reason = DriftReports.crossing(report, spec.drift());
+            if (reason.isEmpty()) {
+                return Optional.empty();
+            }
+            if (runs.running(spec.model())) {
+                log.info("spec {}: {}; a retrain of '{}' is running", spec.name(), reason.get(), spec.model());
+                return Optional.empty();
+            }
+            Optional<DriftClaims.Firing> claimed = drift.claims()
+                    .claim(spec.model(), spec.name(), reason.get(), spec.drift().coolDown());
+            if (claimed.isEmpty()) {
+                log.debug("spec {}: {}, within the cool-down", spec.name(), reason.get());
+                return Optional.empty();
+            }
+            drift.registry()
+                    .audit(
+                            spec.model(),
+                            new ModelRegistry.AuditEntry(
+                                    "drift",
+                                    report.version(),
+                                    null,
+                                    "drift:" + spec.name(),
+                                    reason.get(),
+                                    claimed.get().firedAt()));
+            log.info("spec {}: {}: retraining '{}'", spec.name(), reason.get(), spec.model());
+            Optional<RetrainRuns.Submission> submission = fire(spec, "drift", reason.get());
+            drift.claims().record(spec.model(), outcome(spec, claimed.get(), submission));
+            return submission;
+        } catch (ModelNotFoundException e) {
+            log.debug("spec {}: no drift to check: {}", spec.name(), e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            log.error("spec {}: cannot check drift of '{}': {}", spec.name(), spec.model(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static DriftClaims.Firing outcome(
+            RetrainSpec spec, DriftClaims.Firing firing, Optional<RetrainRuns.Submission> submission) {
+        if (submission.isEmpty()) {
+            return firing.with("failed", null, "the retrain could not be started (see the worker's log)");
+        }
+        RetrainRuns.Submission s = submission.get();
+        if (s.outcome() == RetrainOutcome.UNCHANGED) {
+            String detail = "no new labelled data in " + spec.dataset() + " since version " + s.version()
+                    + " learned it: drift is reported, not retrained on";
+            log.warn("spec {}: {}", spec.name(), detail);
+            return firing.with("unchanged", null, detail);
+        }
+        return firing.with("started", s.id(), s.status());
+    }
+
+    /** What the drift trigger needs: reports, the cool-down claims, the registry's audit log, how often to look. */
+    record DriftSignals(
+            DriftReports reports, DriftClaims claims, ModelRegistry registry, java.time.Duration interval) {}
 
     /** Counts the new labelled objects and fires when there are enough. */
     Optional<RetrainRuns.Submission> watch(RetrainSpec spec) {

@@ -33,6 +33,18 @@ public interface Classifier extends AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Told that an image of {@code width × height} pixels (as displayed) was decoded for this model;
+     * a classifier that profiles its traffic ({@link ProfilingClassifier}) counts it. Pass this
+     * method to {@link ImageDecoder#decode(byte[], ModelInput, SourceObserver)}.
+     */
+    default void observedSource(long width, long height) {}
+
+    /** This classifier without traffic profiling: for warm-up and evaluation runs that are not traffic. */
+    default Classifier unobserved() {
+        return this;
+    }
+
     @Override
     void close();
 

@@ -63,7 +63,12 @@ public final class ImageDecoder {
 
     /** Decodes {@code bytes} into {@code input.size()} floats in height × width × channels order. */
     public float[] decode(byte[] bytes, ModelInput input) {
-        return input.toFloats(decodePixels(bytes, input));
+        return decode(bytes, input, SourceObserver.NONE);
+    }
+
+    /** {@link #decode(byte[], ModelInput)}, telling {@code source} the image's size once it decoded. */
+    public float[] decode(byte[] bytes, ModelInput input, SourceObserver source) {
+        return input.toFloats(decodePixels(bytes, input, source));
     }
 
     /**
@@ -72,8 +77,13 @@ public final class ImageDecoder {
      * into exactly what {@link #decode} returns. For holding many decoded images at once.
      */
     public byte[] decodePixels(byte[] bytes, ModelInput input) {
+        return decodePixels(bytes, input, SourceObserver.NONE);
+    }
+
+    /** {@link #decodePixels(byte[], ModelInput)}, telling {@code source} the image's size once it decoded. */
+    public byte[] decodePixels(byte[] bytes, ModelInput input, SourceObserver source) {
         int orientation = ExifOrientation.of(bytes);
-        return decode(bytes, input, orientation, image -> toPixels(orient(image, orientation), input));
+        return decode(bytes, input, orientation, source, image -> toPixels(orient(image, orientation), input));
     }
 
     /**
@@ -83,9 +93,16 @@ public final class ImageDecoder {
      */
     public byte[] decodePixelsPatiently(byte[] bytes, ModelInput input, int attempts, Duration firstBackoff)
             throws InterruptedException {
+        return decodePixelsPatiently(bytes, input, attempts, firstBackoff, SourceObserver.NONE);
+    }
+
+    /** {@link #decodePixelsPatiently(byte[], ModelInput, int, Duration)}, telling {@code source} the image's size. */
+    public byte[] decodePixelsPatiently(
+            byte[] bytes, ModelInput input, int attempts, Duration firstBackoff, SourceObserver source)
+            throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return decodePixels(bytes, input);
+                return decodePixels(bytes, input, source);
             } catch (DecodeBusyException e) {
                 if (attempt >= attempts) {
                     throw e;
@@ -103,8 +120,13 @@ public final class ImageDecoder {
      *     interrupt flag set again)
      */
     public float[] decodePatiently(byte[] bytes, ModelInput input) {
+        return decodePatiently(bytes, input, SourceObserver.NONE);
+    }
+
+    /** {@link #decodePatiently(byte[], ModelInput)}, telling {@code source} the image's size. */
+    public float[] decodePatiently(byte[] bytes, ModelInput input, SourceObserver source) {
         try {
-            return input.toFloats(decodePixelsPatiently(bytes, input, 8, Duration.ofMillis(250)));
+            return input.toFloats(decodePixelsPatiently(bytes, input, 8, Duration.ofMillis(250), source));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DecodeBusyException("interrupted while waiting for decode budget");
@@ -113,10 +135,11 @@ public final class ImageDecoder {
 
     /** Checks limits and decodes as for {@code target}, without orienting or resizing. */
     BufferedImage read(byte[] bytes, ModelInput target) {
-        return decode(bytes, target, 1, image -> image);
+        return decode(bytes, target, 1, SourceObserver.NONE, image -> image);
     }
 
-    private <T> T decode(byte[] bytes, ModelInput input, int orientation, Function<BufferedImage, T> finish) {
+    private <T> T decode(
+            byte[] bytes, ModelInput input, int orientation, SourceObserver source, Function<BufferedImage, T> finish) {
         if (bytes.length > limits.maxBytes().toBytes()) {
             throw new ImageRejectedException(
                     Reason.TOO_LARGE,
@@ -138,7 +161,13 @@ public final class ImageDecoder {
                 DecodePlan plan = plan(reader, format, bytes, jpeg, input, orientation >= 5);
                 try (DecodeBudget.Reservation reserved =
                         budget.reserve(plan.reservedBytes(), "a " + plan.description())) {
-                    return finish.apply(decodeWithin(reader, plan));
+                    T finished = finish.apply(decodeWithin(reader, plan));
+                    if (orientation >= 5) {
+                        source.observedSource(plan.height(), plan.width());
+                    } else {
+                        source.observedSource(plan.width(), plan.height());
+                    }
+                    return finished;
                 }
             } finally {
                 reader.dispose();

@@ -57,6 +57,11 @@ public final class MeteredClassifier implements Classifier {
     }
 
     @Override
+    public void observedSource(long width, long height) {
+        delegate.observedSource(width, height);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

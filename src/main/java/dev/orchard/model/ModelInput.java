@@ -53,6 +53,15 @@ public record ModelInput(int height, int width, int channels, Scaling scaling) {
         @JsonProperty("raw")
         RAW;
 
+        /** The 8-bit sample value a model float came from (the inverse of the scaling). */
+        public double toSample(float value) {
+            return switch (this) {
+                case UNIT -> value * 255.0;
+                case SYMMETRIC -> (value + 1.0) * 127.5;
+                case RAW -> value;
+            };
+        }
+
         float apply(int value) {
             return switch (this) {
                 case UNIT -> value / 255f;

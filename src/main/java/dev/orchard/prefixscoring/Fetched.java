@@ -12,9 +12,11 @@ sealed interface Fetched {
 
     /**
      * A decoded image kept as 8-bit samples until its inference call (a quarter of the floats'
-     * size: a chunk of 224×224 images holds 150 KB each, not 600 KB).
+     * size: a chunk of 224×224 images holds 150 KB each, not 600 KB), with the source image's
+     * size as displayed.
      */
-    record Decoded(int index, ObjectRef ref, byte[] pixels, ModelInput input) implements Fetched {
+    record Decoded(int index, ObjectRef ref, byte[] pixels, ModelInput input, long width, long height)
+            implements Fetched {
 
         /** The model's floats, made when the inference batch is built. */
         float[] tensor() {

@@ -69,12 +69,17 @@ class ImageFetcher implements ItemProcessor<ListedObject, Fetched> {
                     item.index(), item.ref(), "NOT_FOUND", "the object was deleted after the job listed it");
         }
         try {
-            return new Fetched.Decoded(
-                    item.index(),
-                    blob.get().ref(),
-                    decoder.decodePixelsPatiently(
-                            blob.get().content(), input, attempts, java.time.Duration.ofMillis(firstBackoffMillis)),
-                    input);
+            long[] size = new long[2];
+            byte[] pixels = decoder.decodePixelsPatiently(
+                    blob.get().content(),
+                    input,
+                    attempts,
+                    java.time.Duration.ofMillis(firstBackoffMillis),
+                    (width, height) -> {
+                        size[0] = width;
+                        size[1] = height;
+                    });
+            return new Fetched.Decoded(item.index(), blob.get().ref(), pixels, input, size[0], size[1]);
         } catch (ImageRejectedException e) {
             return new Fetched.Unscorable(
                     item.index(), blob.get().ref(), e.reason().name(), e.getMessage());

@@ -95,6 +95,9 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
                     float[][] batch = new float[to - from][];
                     for (int i = from; i < to; i++) {
                         batch[i - from] = decoded.get(i).tensor();
+                        model.classifier()
+                                .observedSource(
+                                        decoded.get(i).width(), decoded.get(i).height());
                     }
                     answers.addAll(model.classifier().classify(batch, topK));
                 }

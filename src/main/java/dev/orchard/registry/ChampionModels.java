@@ -223,6 +223,7 @@ public final class ChampionModels implements AutoCloseable {
         long started = System.nanoTime();
         try (LoadedModel.Lease lease = loaded.lease()) {
             lease.classifier()
+                    .unobserved() // a blank image is not traffic
                     .classify(
                             new float[][] {new float[lease.classifier().input().size()]}, 1);
             log.debug("model {}: warmed in {} ms", name, (System.nanoTime() - started) / 1_000_000);

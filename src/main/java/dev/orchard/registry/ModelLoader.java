@@ -2,6 +2,9 @@ package dev.orchard.registry;
 
 import dev.orchard.model.Classifier;
 import dev.orchard.model.MeteredClassifier;
+import dev.orchard.model.PredictionObserver;
+import dev.orchard.model.PredictionObservers;
+import dev.orchard.model.ProfilingClassifier;
 import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.model.TribuoClassifier;
 import dev.orchard.storage.ObjectNames;
@@ -30,21 +33,39 @@ public final class ModelLoader {
     private final Path workDirectory;
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final PredictionObservers observers;
 
     public ModelLoader(ModelRegistry registry, Path workDirectory) {
-        this(registry, workDirectory, null);
+        this(registry, workDirectory, null, PredictionObservers.NONE);
     }
 
-    /** With {@code meters}, every loaded model's inference calls are recorded ({@link MeteredClassifier}). */
-    public ModelLoader(ModelRegistry registry, Path workDirectory, io.micrometer.core.instrument.MeterRegistry meters) {
+    /**
+     * With {@code meters}, every loaded model's inference calls are recorded ({@link
+     * MeteredClassifier}); registered versions' predictions are counted by {@code observers}
+     * ({@link ProfilingClassifier}: the live side of drift).
+     */
+    public ModelLoader(
+            ModelRegistry registry,
+            Path workDirectory,
+            io.micrometer.core.instrument.MeterRegistry meters,
+            PredictionObservers observers) {
         this.registry = registry;
         this.workDirectory = workDirectory;
         this.meters = meters;
+        this.observers = observers;
     }
 
-    /** Loads and verifies {@code manifest}'s model. The caller owns (and must close) the result. */
+    /**
+     * Loads and verifies {@code manifest}'s model, its predictions counted as traffic of that
+     * version. The caller owns (and must close) the result.
+     */
     public LoadedModel load(ModelManifest manifest) {
-        return load(manifest, name -> registry.artifact(manifest, name));
+        LoadedModel loaded = load(manifest, name -> registry.artifact(manifest, name));
+        PredictionObserver observer =
+                observers.observer(manifest.name(), manifest.version(), manifest.input(), manifest.labels());
+        return observer == PredictionObserver.NONE
+                ? loaded
+                : new LoadedModel(manifest, new ProfilingClassifier(loaded.classifier(), observer));
     }
 
     /**

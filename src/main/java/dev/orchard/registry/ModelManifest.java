@@ -48,9 +48,36 @@ public record ModelManifest(
         LOGITS
     }
 
-    /** Holdout metrics; {@code confusion[actual][predicted]} in {@link #labels()} order. */
+    /**
+     * Holdout metrics; {@code confusion[actual][predicted]} in {@link #labels()} order.
+     *
+     * @param baseline what the model said and was shown on its holdout — the distributions live
+     *     traffic is compared with for drift ({@code null} on versions registered before drift was
+     *     measured)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Metrics(
-            int holdoutSize, double accuracy, double macroF1, Map<String, ClassMetrics> perClass, int[][] confusion) {}
+            int holdoutSize,
+            double accuracy,
+            double macroF1,
+            Map<String, ClassMetrics> perClass,
+            int[][] confusion,
+            dev.orchard.model.PredictionProfile baseline) {
+
+        public Metrics(
+                int holdoutSize,
+                double accuracy,
+                double macroF1,
+                Map<String, ClassMetrics> perClass,
+                int[][] confusion) {
+            this(holdoutSize, accuracy, macroF1, perClass, confusion, null);
+        }
+
+        /** These metrics with {@code baseline}. */
+        public Metrics withBaseline(dev.orchard.model.PredictionProfile baseline) {
+            return new Metrics(holdoutSize, accuracy, macroF1, perClass, confusion, baseline);
+        }
+    }
 
     public record ClassMetrics(double precision, double recall, double f1, int support) {}
 

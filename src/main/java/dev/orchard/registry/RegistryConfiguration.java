@@ -45,8 +45,13 @@ class RegistryConfiguration {
     ModelLoader modelLoader(
             ModelRegistry registry,
             RegistryProperties properties,
-            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
-        return new ModelLoader(registry, properties.workDir(), meters.getIfAvailable());
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
+            ObjectProvider<dev.orchard.model.PredictionObservers> observers) {
+        return new ModelLoader(
+                registry,
+                properties.workDir(),
+                meters.getIfAvailable(),
+                observers.getIfAvailable(() -> dev.orchard.model.PredictionObservers.NONE));
     }
 
     @Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package dev.orchard.retrain;
 
+import dev.orchard.model.ProfileRecorder;
 import dev.orchard.registry.LoadedModel;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.system.StepHeartbeat;
@@ -52,15 +53,21 @@ final class EvaluateStep implements Tasklet {
         ExecutionContext progress = RetrainSteps.progress(context);
         progress.putInt("holdout", holdout.size());
         List<String> said;
+        ProfileRecorder baseline = new ProfileRecorder(candidate.manifest().input(), labels);
         LoadedModel loaded = staging.load(p, candidate);
         try (StepHeartbeat beat = StepHeartbeat.start(jobRepository, RetrainSteps.step(context), heartbeat);
                 LoadedModel.Lease lease = loaded.lease()) {
             said = scoring.label(
-                    lease.classifier(), candidate.manifest().input(), holdout, done -> progress.putInt("scored", done));
+                    lease.classifier(),
+                    candidate.manifest().input(),
+                    holdout,
+                    done -> progress.putInt("scored", done),
+                    baseline);
         } finally {
             loaded.retire();
         }
         ModelManifest.Metrics metrics = HoldoutScoring.metrics(labels, holdout, said)
+                .map(m -> m.withBaseline(baseline.snapshot("holdout")))
                 .orElseThrow(() -> new IllegalArgumentException(snapshot.uri()
                         + ": the candidate could read none of the " + holdout.size() + " holdout images"));
         staging.writeEvaluation(p, new RetrainStaging.Evaluation(said, metrics));

@@ -66,7 +66,9 @@ final class RetrainGate {
         }
         List<String> championSays;
         try (LoadedModel.Lease lease = models.lease(model, champion.get())) {
-            championSays = scoring.label(lease.classifier(), lease.classifier().input(), holdout, progress);
+            // the holdout is not the champion's traffic: not counted for drift
+            championSays = scoring.label(
+                    lease.classifier().unobserved(), lease.classifier().input(), holdout, progress);
         }
         int correct = 0;
         int agree = 0;

@@ -48,7 +48,8 @@ class ClassifyController {
             for (MultipartFile image : images) {
                 pending.add(classify(
                         model,
-                        decoder.decode(image.getBytes(), model.classifier().input())));
+                        decoder.decode(
+                                image.getBytes(), model.classifier().input(), model.classifier()::observedSource)));
             }
             List<Classification> answers = new ArrayList<>();
             for (CompletableFuture<Prediction> future : pending) {

@@ -1,6 +1,5 @@
 package dev.orchard.serving;
 
-import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
 import java.util.ArrayList;
@@ -33,8 +32,7 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
             "FP16", "FP32", "FP64", "BF16", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64");
 
     /** @throws BadPredictException saying precisely what does not fit */
-    static InferRequest parse(
-            JsonNode body, ModelInput input, ImageDecoder decoder, ServingProperties.Requests limits) {
+    static InferRequest parse(JsonNode body, ModelInput input, ImageRows decoder, ServingProperties.Requests limits) {
         if (body == null || !body.isObject()) {
             throw new BadPredictException("request body must be a JSON object with \"inputs\"");
         }
@@ -81,7 +79,7 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
         return new InferRequest(id, rows, outputs(body.get("outputs")));
     }
 
-    private static List<float[]> images(long[] shape, List<JsonNode> values, ModelInput input, ImageDecoder decoder) {
+    private static List<float[]> images(long[] shape, List<JsonNode> values, ModelInput input, ImageRows decoder) {
         if (shape.length != 1) {
             throw new BadPredictException("input \"" + INPUT
                     + "\": a BYTES tensor of encoded images has shape [N], got " + java.util.Arrays.toString(shape));
@@ -101,7 +99,7 @@ record InferRequest(String id, List<float[]> rows, List<String> outputs) {
                         "input \"" + INPUT + "\"[" + i + "]: not valid base64: " + e.getMessage());
             }
             try {
-                rows.add(decoder.decode(bytes, input));
+                rows.add(decoder.decode(bytes));
             } catch (ImageRejectedException e) {
                 throw new ImageRejectedException(
                         e.reason(), "input \"" + INPUT + "\"[" + i + "]: " + e.getMessage(), e);

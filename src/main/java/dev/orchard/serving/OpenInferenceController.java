@@ -144,7 +144,9 @@ class OpenInferenceController {
         }
         try (LoadedModel.Lease model = models.lease(name, version)) {
             InferRequest parsed = bodies.parse(
-                    request, body -> InferRequest.parse(body, model.classifier().input(), decoder, limits));
+                    request,
+                    body -> InferRequest.parse(
+                            body, model.classifier().input(), ImageRows.of(decoder, model.classifier()), limits));
             List<String> labels = model.classifier().labels();
             List<CompletableFuture<Prediction>> pending = new ArrayList<>();
             for (float[] row : parsed.rows()) {

@@ -53,7 +53,8 @@ class PredictController {
             try (LoadedModel.Lease model = models.lease(name, version)) {
                 PredictRequest parsed = bodies.parse(
                         request,
-                        body -> PredictRequest.parse(body, model.classifier().input(), decoder, limits));
+                        body -> PredictRequest.parse(
+                                body, model.classifier().input(), ImageRows.of(decoder, model.classifier()), limits));
                 List<CompletableFuture<Prediction>> pending = new ArrayList<>();
                 int all = model.classifier().labels().size();
                 for (float[] row : parsed.rows()) {

@@ -1,6 +1,5 @@
 package dev.orchard.serving;
 
-import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import tools.jackson.databind.JsonNode;
 record PredictRequest(List<float[]> rows, boolean columnar) {
 
     /** @throws BadPredictException naming the instance and what is wrong with it */
-    static PredictRequest parse(
-            JsonNode body, ModelInput input, ImageDecoder decoder, ServingProperties.Requests limits) {
+    static PredictRequest parse(JsonNode body, ModelInput input, ImageRows decoder, ServingProperties.Requests limits) {
         if (body == null || !body.isObject()) {
             throw new BadPredictException("request body must be a JSON object with \"instances\" or \"inputs\"");
         }
@@ -64,7 +62,7 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
         return node;
     }
 
-    private static float[] instance(int index, JsonNode node, ModelInput input, ImageDecoder decoder) {
+    private static float[] instance(int index, JsonNode node, ModelInput input, ImageRows decoder) {
         String where = "instance " + index + ": ";
         if (node.isObject() && node.has("b64")) {
             if (!node.get("b64").isString()) {
@@ -78,7 +76,7 @@ record PredictRequest(List<float[]> rows, boolean columnar) {
                 throw new BadPredictException(where + "\"b64\" is not valid base64: " + e.getMessage());
             }
             try {
-                return decoder.decode(bytes, input);
+                return decoder.decode(bytes);
             } catch (ImageRejectedException e) {
                 throw new ImageRejectedException(e.reason(), where + e.getMessage(), e);
             }

@@ -5,6 +5,9 @@ import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.Prediction;
+import dev.orchard.model.PredictionObserver;
+import dev.orchard.model.ProfilingClassifier;
+import dev.orchard.model.SourceObserver;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
@@ -36,17 +39,31 @@ public final class HoldoutScoring {
     /** The label {@code classifier} gives each of {@code holdout}, in order; {@code progress} gets the count done. */
     public List<String> label(
             Classifier classifier, ModelInput input, List<LabelledObject> holdout, IntConsumer progress) {
+        return label(classifier, input, holdout, progress, PredictionObserver.NONE);
+    }
+
+    /**
+     * {@link #label(Classifier, ModelInput, List, IntConsumer)}, telling {@code observer} every
+     * prediction and source image: how a version's drift baseline is counted.
+     */
+    public List<String> label(
+            Classifier classifier,
+            ModelInput input,
+            List<LabelledObject> holdout,
+            IntConsumer progress,
+            PredictionObserver observer) {
+        Classifier counted = new ProfilingClassifier(classifier, observer);
         String[] said = new String[holdout.size()];
         List<float[]> batch = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < holdout.size(); i++) {
-            Optional<float[]> x = decode(holdout.get(i), input);
+            Optional<float[]> x = decode(holdout.get(i), input, counted::observedSource);
             if (x.isPresent()) {
                 batch.add(x.get());
                 positions.add(i);
             }
             if (batch.size() == BATCH || (i == holdout.size() - 1 && !batch.isEmpty())) {
-                List<Prediction> predictions = classifier.classify(batch.toArray(new float[0][]), 1);
+                List<Prediction> predictions = counted.classify(batch.toArray(new float[0][]), 1);
                 for (int j = 0; j < predictions.size(); j++) {
                     said[positions.get(j)] = predictions.get(j).label();
                 }
@@ -60,12 +77,12 @@ public final class HoldoutScoring {
         return Arrays.asList(said);
     }
 
-    private Optional<float[]> decode(LabelledObject object, ModelInput input) {
+    private Optional<float[]> decode(LabelledObject object, ModelInput input, SourceObserver source) {
         try {
             Optional<Blob> blob = store.get(object.ref(), decoder.maxBytes());
             return blob.isEmpty()
                     ? Optional.empty()
-                    : Optional.of(decoder.decodePatiently(blob.get().content(), input));
+                    : Optional.of(decoder.decodePatiently(blob.get().content(), input, source));
         } catch (ObjectTooLargeException | ImageRejectedException e) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package dev.orchard.training;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.ModelInput;
+import dev.orchard.model.ProfileRecorder;
 import dev.orchard.registry.ModelDraft;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
@@ -98,9 +99,11 @@ public final class ModelTraining {
         DatasetSnapshot snapshot = DatasetSnapshot.of(store, request.dataset());
         try (Trained trained = train(request, snapshot, TrainingProgress.NONE)) {
             List<LabelledObject> holdout = holdout(snapshot);
+            ProfileRecorder baseline = new ProfileRecorder(trained.input(), trained.labels());
             List<String> said = new HoldoutScoring(store, decoder)
-                    .label(trained.model().classifier(), trained.input(), holdout, done -> {});
+                    .label(trained.model().classifier(), trained.input(), holdout, done -> {}, baseline);
             ModelManifest.Metrics metrics = HoldoutScoring.metrics(trained.labels(), holdout, said)
+                    .map(m -> m.withBaseline(baseline.snapshot("holdout")))
                     .orElseThrow(() -> new IllegalArgumentException(
                             snapshot.uri() + " has too few readable holdout images to evaluate"));
             log.info(

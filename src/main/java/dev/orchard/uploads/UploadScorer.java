@@ -120,8 +120,8 @@ public final class UploadScorer {
                 return Optional.empty();
             }
             try {
-                return Optional.of(
-                        decoder.decode(blob.get().content(), model.classifier().input()));
+                return Optional.of(decoder.decode(
+                        blob.get().content(), model.classifier().input(), model.classifier()::observedSource));
             } catch (ImageRejectedException e) {
                 return rejected(window, object, e.reason().name(), e.getMessage());
             }

@@ -204,6 +204,53 @@ class JobSpecsTests {
                 RETRAIN + "---\n" + RETRAIN.replace("name: retrain-fruit", "name: again"), "model", "already has");
     }
 
+    static final String DRIFT = RETRAIN + """
+              drift:
+                statistic: label
+                threshold: 0.3
+                window: time
+                min-samples: 1000
+                cool-down: 6h
+            """;
+
+    @Test
+    void aRetrainSpecMayRetrainOnDrift() throws Exception {
+        RetrainSpec spec = load(DRIFT).retrainSpecFor("fruit").orElseThrow();
+
+        assertThat(spec.drift())
+                .isEqualTo(new dev.orchard.drift.DriftTrigger(
+                        dev.orchard.model.ProfileStatistic.LABEL,
+                        dev.orchard.drift.DriftTrigger.Measure.PSI,
+                        0.3,
+                        dev.orchard.drift.DriftTrigger.WindowKind.TIME,
+                        1000,
+                        java.time.Duration.ofHours(6)));
+        // defaults: psi over the count window, 500 samples, a day's cool-down; js defaults to 0.1
+        RetrainSpec js = load(RETRAIN + "  drift: {statistic: confidence, measure: js}\n")
+                .retrainSpecFor("fruit")
+                .orElseThrow();
+        assertThat(js.drift().threshold()).isEqualTo(0.1);
+        assertThat(js.drift().window()).isEqualTo(dev.orchard.drift.DriftTrigger.WindowKind.COUNT);
+        assertThat(js.drift().minSamples()).isEqualTo(500);
+        assertThat(js.drift().coolDown()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(load(RETRAIN).retrainSpecFor("fruit").orElseThrow().drift()).isNull();
+    }
+
+    @Test
+    void badDriftTriggersNameTheField() {
+        assertInvalid(
+                DRIFT.replace("statistic: label", "statistic: hue"), "trigger.drift.statistic", "unknown statistic");
+        assertInvalid(DRIFT.replace("    statistic: label\n", ""), "trigger.drift.statistic", "is required");
+        assertInvalid(DRIFT.replace("window: time", "window: forever"), "trigger.drift.window", "'count' or 'time'");
+        assertInvalid(DRIFT.replace("threshold: 0.3", "threshold: -1"), "trigger.drift", "positive");
+        assertInvalid(DRIFT.replace("min-samples: 1000", "min-samples: 0"), "trigger.drift", "at least 1");
+        assertInvalid(DRIFT.replace("cool-down: 6h", "cool-down: soon"), "trigger.drift.cool-down", "soon");
+        assertInvalid(
+                VALID.replace("trigger:\n", "trigger:\n  drift: {statistic: label}\n"),
+                "trigger.drift",
+                "only for kind 'retrain'");
+    }
+
     @Test
     void theExamplesAreValidSpecs() {
         JobSpecs examples = JobSpecs.load(Path.of("jobs/examples"), env);

@@ -37,6 +37,9 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
     @Autowired
     RetrainRuns runs;
 
+    @Autowired
+    RetrainTriggers.DriftSignals driftSignals;
+
     RetrainProperties properties = new RetrainProperties(
             0.5, 0.01, RetrainProperties.Promote.AUTO, 3, Duration.ofMinutes(1), Duration.ofMillis(200));
 
@@ -52,13 +55,19 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
                 null,
                 schedule,
                 newObjects,
+                null,
                 "test");
     }
 
     RetrainTriggers triggers(RetrainSpec... specs) {
         JobSpecs jobSpecs = new JobSpecs(List.of(), List.of(), List.of(specs));
         return new RetrainTriggers(
-                jobSpecs, new JobDispatcher(jobSpecs, null, null, runs, null), runs, training, properties);
+                jobSpecs,
+                new JobDispatcher(jobSpecs, null, null, runs, null),
+                runs,
+                training,
+                properties,
+                driftSignals);
     }
 
     @Test
@@ -135,13 +144,25 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
     @Test
     void aSpecWithAnUnknownTrainerOrParameterStopsStartUp() {
         RetrainSpec unknownTrainer = new RetrainSpec(
-                "bad", "bad", "gs://local/x/", "xgboost", Map.of(), null, null, null, null, null, "jobs/bad.yaml");
+                "bad",
+                "bad",
+                "gs://local/x/",
+                "xgboost",
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "jobs/bad.yaml");
         RetrainSpec unknownParam = new RetrainSpec(
                 "bad",
                 "bad",
                 "gs://local/x/",
                 "tensorflow-cnn",
                 Map.of("layers", 3),
+                null,
                 null,
                 null,
                 null,

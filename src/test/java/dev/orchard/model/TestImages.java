@@ -179,4 +179,22 @@ public final class TestImages {
         crc.update(data);
         out.putInt((int) crc.getValue());
     }
+
+    /** {@code png} with every sample value v replaced by 255 − v (a photographic negative). */
+    public static byte[] inverted(byte[] png) {
+        try {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            java.awt.image.WritableRaster raster = image.getRaster();
+            int[] samples = raster.getPixels(0, 0, raster.getWidth(), raster.getHeight(), (int[]) null);
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = 255 - samples[i];
+            }
+            raster.setPixels(0, 0, raster.getWidth(), raster.getHeight(), samples);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
