@@ -9,8 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -82,6 +80,6 @@ class DriftConfiguration {
         String safe = host.replaceAll("[^A-Za-z0-9.-]", "-");
         return safe.substring(0, Math.min(40, safe.length())) + "-"
                 + ManagementFactory.getRuntimeMXBean().getPid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 }

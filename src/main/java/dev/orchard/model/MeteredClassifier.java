@@ -3,6 +3,8 @@ package dev.orchard.model;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.util.List;
 
 /**
@@ -16,8 +18,23 @@ public final class MeteredClassifier implements Classifier {
     private final Classifier delegate;
     private final Timer latency;
     private final DistributionSummary batchSize;
+    private final Tracer tracer;
+    private final String model;
+    private final String version;
 
     public MeteredClassifier(Classifier delegate, String model, int version, MeterRegistry meters) {
+        this(delegate, model, version, meters, Tracer.NOOP);
+    }
+
+    /**
+     * With {@code tracer}, every inference call within a span already in scope (an upload window's
+     * step, a request, a prefix job's chunk) is a span {@code inference} with model, version and
+     * batch size.
+     */
+    public MeteredClassifier(Classifier delegate, String model, int version, MeterRegistry meters, Tracer tracer) {
+        this.tracer = tracer;
+        this.model = model;
+        this.version = Integer.toString(version);
         this.delegate = delegate;
         String v = Integer.toString(version);
         this.latency = Timer.builder("orchard.inference")
@@ -46,13 +63,34 @@ public final class MeteredClassifier implements Classifier {
     }
 
     @Override
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+            value = "NP_NULL_ON_SOME_PATH_FROM_RETURN_VALUE",
+            justification =
+                    "Micrometer Tracing's nextSpan returns a span, never null; SpotBugs applies the parent parameter's @Nullable to the result")
     public float[][] predict(float[][] batch) {
+        Span parent = tracer.currentSpan();
+        Span span = parent == null
+                ? null
+                : tracer.nextSpan(parent)
+                        .name("inference")
+                        .tag("orchard.model", model)
+                        .tag("orchard.version", version)
+                        .tag("orchard.batch.size", Integer.toString(batch.length))
+                        .start();
         long started = System.nanoTime();
         try {
             return delegate.predict(batch);
+        } catch (RuntimeException e) {
+            if (span != null) {
+                span.error(e);
+            }
+            throw e;
         } finally {
             latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             batchSize.record(batch.length);
+            if (span != null) {
+                span.end();
+            }
         }
     }
 

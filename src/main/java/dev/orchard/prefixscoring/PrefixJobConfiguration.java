@@ -47,9 +47,6 @@ public class PrefixJobConfiguration {
     public static final String JOB_NAME = "score-prefix";
     static final String PARTITION_STEP = "score-prefix-partition";
 
-    /** Puts the job's trace id into the MDC of every thread that runs it. */
-    private static final TraceJobListener TRACE = new TraceJobListener();
-
     @Bean
     PrefixPlanner prefixPlanner(BlobStore store, JsonMapper json, PrefixJobProperties properties) {
         return new PrefixPlanner(store, json, properties);
@@ -57,9 +54,13 @@ public class PrefixJobConfiguration {
 
     @Bean
     Job scorePrefixJob(
-            JobRepository jobRepository, Step scorePrefixPlan, Step scorePrefixScore, Step scorePrefixSummary) {
+            JobRepository jobRepository,
+            Step scorePrefixPlan,
+            Step scorePrefixScore,
+            Step scorePrefixSummary,
+            TraceJobListener trace) {
         return new JobBuilder(JOB_NAME, jobRepository)
-                .listener(TRACE)
+                .listener(trace)
                 .start(scorePrefixPlan)
                 .next(scorePrefixScore)
                 .next(scorePrefixSummary)
@@ -68,7 +69,10 @@ public class PrefixJobConfiguration {
 
     @Bean
     Step scorePrefixPlan(
-            JobRepository jobRepository, PlatformTransactionManager transactionManager, PrefixPlanner planner) {
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            PrefixPlanner planner,
+            TraceJobListener trace) {
         return new StepBuilder("score-prefix-plan", jobRepository)
                 .tasklet(
                         (contribution, chunkContext) -> {
@@ -80,7 +84,7 @@ public class PrefixJobConfiguration {
                         },
                         transactionManager)
                 .allowStartIfComplete(true) // cheap: reuses the plan, and the partitioner needs it read
-                .listener(TRACE)
+                .listener(trace)
                 .build();
     }
 
@@ -93,9 +97,10 @@ public class PrefixJobConfiguration {
             RemotePartitionProperties remote,
             ObjectProvider<PubSubPublisherTemplate> publishers,
             JsonMapper json,
-            ThreadPoolTaskExecutor prefixPartitionExecutor) {
+            ThreadPoolTaskExecutor prefixPartitionExecutor,
+            TraceJobListener trace) {
         var builder = new StepBuilder("score-prefix-score", jobRepository)
-                .listener((org.springframework.batch.core.listener.StepExecutionListener) TRACE)
+                .listener((org.springframework.batch.core.listener.StepExecutionListener) trace)
                 .partitioner(PARTITION_STEP, planPartitioner)
                 .step(scorePrefixPartition)
                 .gridSize(properties.partitions());
@@ -125,13 +130,14 @@ public class PrefixJobConfiguration {
             PlatformTransactionManager transactionManager,
             PrefixJobProperties properties,
             ReadAheadFetcher readAheadFetcher,
-            ShardWriter shardWriter) {
+            ShardWriter shardWriter,
+            TraceJobListener trace) {
         return new StepBuilder(PARTITION_STEP, jobRepository)
                 .<Fetched, Fetched>chunk(properties.chunkSize(), transactionManager)
                 .reader(readAheadFetcher)
                 .writer(shardWriter)
                 .listener(shardWriter)
-                .listener((org.springframework.batch.core.listener.StepExecutionListener) TRACE)
+                .listener((org.springframework.batch.core.listener.StepExecutionListener) trace)
                 .build();
     }
 
@@ -189,7 +195,8 @@ public class PrefixJobConfiguration {
             PlatformTransactionManager transactionManager,
             PrefixPlanner planner,
             BlobStore store,
-            JsonMapper json) {
+            JsonMapper json,
+            TraceJobListener trace) {
         SummaryWriter summaries = new SummaryWriter(store, json);
         return new StepBuilder("score-prefix-summary", jobRepository)
                 .tasklet(
@@ -215,14 +222,14 @@ public class PrefixJobConfiguration {
                                     started,
                                     Instant.now(),
                                     executions.size(),
-                                    (String) chunkContext
+                                    dev.orchard.system.TraceIds.idOf((String) chunkContext
                                             .getStepContext()
                                             .getJobParameters()
-                                            .get(TraceJobListener.PARAMETER));
+                                            .get(TraceJobListener.PARAMETER)));
                             return RepeatStatus.FINISHED;
                         },
                         transactionManager)
-                .listener(TRACE)
+                .listener(trace)
                 .build();
     }
 
@@ -265,6 +272,8 @@ public class PrefixJobConfiguration {
     @Bean(destroyMethod = "shutdown")
     ThreadPoolTaskExecutor prefixPartitionExecutor(PrefixJobProperties properties) {
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        // the starter's span (a request, a message, the step that partitions) is the parent of the run's
+        executor.setTaskDecorator(new org.springframework.core.task.support.ContextPropagatingTaskDecorator());
         executor.setCorePoolSize(properties.threads());
         executor.setMaxPoolSize(properties.threads());
         executor.setThreadNamePrefix("orchard-prefix-");
@@ -280,12 +289,13 @@ public class PrefixJobConfiguration {
             PrefixPlanner planner,
             BlobStore store,
             StorageProperties storage,
-            PrefixJobProperties properties)
+            PrefixJobProperties properties,
+            dev.orchard.system.Spans spans)
             throws Exception {
         return new PrefixJobs(
                 jobRepository,
                 BackgroundJobOperator.create(
-                        jobRepository, scorePrefixJob, properties.concurrentJobs(), "orchard-prefix-job-"),
+                        jobRepository, scorePrefixJob, properties.concurrentJobs(), "orchard-prefix-job-", spans),
                 scorePrefixJob,
                 registry,
                 planner,

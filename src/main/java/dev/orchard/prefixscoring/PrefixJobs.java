@@ -131,8 +131,8 @@ public final class PrefixJobs {
         }
         int version = resolve(reference);
         JobParametersBuilder builder = new JobParametersBuilder(identifying);
-        String trace = org.slf4j.MDC.get(dev.orchard.system.TraceIds.MDC_KEY);
-        if (dev.orchard.system.TraceIds.valid(trace)) {
+        String trace = dev.orchard.system.TraceIds.currentContext();
+        if (dev.orchard.system.TraceIds.idOf(trace) != null) {
             builder.addString(dev.orchard.system.TraceJobListener.PARAMETER, trace, false);
         }
         JobParameters parameters = builder.addString("version", Integer.toString(version), false)

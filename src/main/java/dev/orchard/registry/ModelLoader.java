@@ -34,6 +34,7 @@ public final class ModelLoader {
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
     private final PredictionObservers observers;
+    private final io.micrometer.tracing.Tracer tracer;
 
     public ModelLoader(ModelRegistry registry, Path workDirectory) {
         this(registry, workDirectory, null, PredictionObservers.NONE);
@@ -49,6 +50,17 @@ public final class ModelLoader {
             Path workDirectory,
             io.micrometer.core.instrument.MeterRegistry meters,
             PredictionObservers observers) {
+        this(registry, workDirectory, meters, observers, io.micrometer.tracing.Tracer.NOOP);
+    }
+
+    /** With {@code tracer}, inference calls within a span in scope are spans too ({@link MeteredClassifier}). */
+    public ModelLoader(
+            ModelRegistry registry,
+            Path workDirectory,
+            io.micrometer.core.instrument.MeterRegistry meters,
+            PredictionObservers observers,
+            io.micrometer.tracing.Tracer tracer) {
+        this.tracer = tracer;
         this.registry = registry;
         this.workDirectory = workDirectory;
         this.meters = meters;
@@ -94,7 +106,7 @@ public final class ModelLoader {
             }
             Classifier classifier = classifier(manifest, dir);
             if (meters != null) {
-                classifier = new MeteredClassifier(classifier, manifest.name(), manifest.version(), meters);
+                classifier = new MeteredClassifier(classifier, manifest.name(), manifest.version(), meters, tracer);
             }
             return new LoadedModel(manifest, classifier);
         } catch (IOException e) {

@@ -46,12 +46,14 @@ class RegistryConfiguration {
             ModelRegistry registry,
             RegistryProperties properties,
             ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
-            ObjectProvider<dev.orchard.model.PredictionObservers> observers) {
+            ObjectProvider<dev.orchard.model.PredictionObservers> observers,
+            ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
         return new ModelLoader(
                 registry,
                 properties.workDir(),
                 meters.getIfAvailable(),
-                observers.getIfAvailable(() -> dev.orchard.model.PredictionObservers.NONE));
+                observers.getIfAvailable(() -> dev.orchard.model.PredictionObservers.NONE),
+                tracer.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP));
     }
 
     @Bean(destroyMethod = "close")

@@ -37,9 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
 
-    /** Puts the run's trace id into the MDC of the threads that run it. */
-    private static final TraceJobListener TRACE = new TraceJobListener();
-
     @Bean
     RetrainStaging retrainStaging(BlobStore store, ModelRegistry registry, JsonMapper json, ModelLoader loader) {
         return new RetrainStaging(store, registry.bucket(), json, loader);
@@ -57,34 +54,44 @@ class RetrainConfiguration {
             ModelRegistry registry,
             BatchProperties batch,
             JsonMapper json,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            TraceJobListener trace) {
         Duration heartbeat = heartbeat(batch);
         HoldoutScoring scoring = new HoldoutScoring(store, decoder);
         return new JobBuilder(RetrainRuns.JOB_NAME, jobRepository)
-                .listener(TRACE)
-                .start(step(RetrainSteps.SNAPSHOT, new SnapshotStep(staging, json), jobRepository, transactions))
+                .listener(trace)
+                .start(step(RetrainSteps.SNAPSHOT, new SnapshotStep(staging, json), jobRepository, transactions, trace))
                 .next(step(
                         RetrainSteps.TRAIN,
                         new TrainStep(training, staging, jobRepository, heartbeat, json),
                         jobRepository,
-                        transactions))
+                        transactions,
+                        trace))
                 .next(step(
                         RetrainSteps.EVALUATE,
                         new EvaluateStep(staging, scoring, jobRepository, heartbeat, json),
                         jobRepository,
-                        transactions))
+                        transactions,
+                        trace))
                 .next(step(
                         RetrainSteps.GATE,
                         new GateStep(
                                 staging, new RetrainGate(scoring, models), registry, jobRepository, heartbeat, json),
                         jobRepository,
-                        transactions))
+                        transactions,
+                        trace))
                 .next(step(
                         RetrainSteps.REGISTER,
                         new RegisterStep(staging, registry, clock.getIfAvailable(Clock::systemUTC), json),
                         jobRepository,
-                        transactions))
-                .next(step(RetrainSteps.PROMOTE, new PromoteStep(staging, registry, json), jobRepository, transactions))
+                        transactions,
+                        trace))
+                .next(step(
+                        RetrainSteps.PROMOTE,
+                        new PromoteStep(staging, registry, json),
+                        jobRepository,
+                        transactions,
+                        trace))
                 .build();
     }
 
@@ -95,10 +102,14 @@ class RetrainConfiguration {
     }
 
     private static Step step(
-            String name, Tasklet tasklet, JobRepository jobRepository, PlatformTransactionManager transactions) {
+            String name,
+            Tasklet tasklet,
+            JobRepository jobRepository,
+            PlatformTransactionManager transactions,
+            TraceJobListener trace) {
         return new StepBuilder(name, jobRepository)
                 .tasklet(tasklet, transactions)
-                .listener((StepExecutionListener) TRACE)
+                .listener((StepExecutionListener) trace)
                 .build();
     }
 
@@ -111,11 +122,12 @@ class RetrainConfiguration {
             BlobStore store,
             RetrainStaging staging,
             RetrainProperties properties,
-            JsonMapper json)
+            JsonMapper json,
+            dev.orchard.system.Spans spans)
             throws Exception {
         return new RetrainRuns(
                 jobRepository,
-                BackgroundJobOperator.create(jobRepository, retrainJob, 1, "orchard-retrain-"),
+                BackgroundJobOperator.create(jobRepository, retrainJob, 1, "orchard-retrain-", spans),
                 retrainJob,
                 registry,
                 training,

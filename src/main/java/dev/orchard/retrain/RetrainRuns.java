@@ -168,10 +168,10 @@ public final class RetrainRuns {
                     request.promote() != null ? request.promote() : properties.promote(),
                     request.by() == null ? "unknown" : request.by(),
                     stagingId);
-            String trace = org.slf4j.MDC.get(TraceIds.MDC_KEY);
+            String trace = TraceIds.currentContext();
             try {
-                JobExecution execution =
-                        operator.start(job, parameters.toJobParameters(json, TraceIds.valid(trace) ? trace : null));
+                JobExecution execution = operator.start(
+                        job, parameters.toJobParameters(json, TraceIds.idOf(trace) != null ? trace : null));
                 String id = runId(execution.getJobInstance().getInstanceId());
                 log.info(
                         "retrain {}: run {} on {} ({} images, fingerprint {}) with {}",

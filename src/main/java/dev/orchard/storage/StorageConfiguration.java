@@ -22,13 +22,17 @@ class StorageConfiguration {
             StorageProperties properties,
             ObjectProvider<Clock> clock,
             ObjectProvider<CredentialsProvider> gcpCredentials,
-            ObjectProvider<GcpProjectIdProvider> gcpProject) {
-        return switch (properties.adapter()) {
-            case LOCAL -> new LocalBlobStore(properties.local().root(), clock.getIfAvailable(Clock::systemUTC));
-            case GCS ->
-                new GcsBlobStore(gcsOptions(gcpCredentials.getIfAvailable(), gcpProject.getIfAvailable())
-                        .getService());
-        };
+            ObjectProvider<GcpProjectIdProvider> gcpProject,
+            ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+        BlobStore store =
+                switch (properties.adapter()) {
+                    case LOCAL -> new LocalBlobStore(properties.local().root(), clock.getIfAvailable(Clock::systemUTC));
+                    case GCS ->
+                        new GcsBlobStore(gcsOptions(gcpCredentials.getIfAvailable(), gcpProject.getIfAvailable())
+                                .getService());
+                };
+        io.micrometer.tracing.Tracer spans = tracer.getIfAvailable();
+        return spans == null || spans == io.micrometer.tracing.Tracer.NOOP ? store : new TracedBlobStore(store, spans);
     }
 
     /**

@@ -18,9 +18,16 @@ public final class BackgroundJobOperator {
 
     public static TaskExecutorJobOperator create(JobRepository jobRepository, Job job, int threads, String threadPrefix)
             throws Exception {
+        return create(jobRepository, job, threads, threadPrefix, Spans.OFF);
+    }
+
+    /** With {@code spans}: a run's spans are children of the span that started it (a request, a message). */
+    public static TaskExecutorJobOperator create(
+            JobRepository jobRepository, Job job, int threads, String threadPrefix, Spans spans) throws Exception {
         MapJobRegistry jobRegistry = new MapJobRegistry();
         jobRegistry.register(job);
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setTaskDecorator(spans.carryingSpan());
         executor.setCorePoolSize(threads);
         executor.setMaxPoolSize(threads);
         executor.setQueueCapacity(100);

@@ -36,6 +36,8 @@ public final class CloudLoggingFormat implements StructuredLogFormatter<ILogging
                                     .get(TraceIds.MDC_KEY))
                             .whenNotNull()
                             .as(trace -> project.isEmpty() ? trace : "projects/" + project + "/traces/" + trace);
+                    members.add("logging.googleapis.com/spanId", CloudLoggingFormat::spanId)
+                            .whenNotNull();
                     members.add("logging.googleapis.com/labels", CloudLoggingFormat::labels);
                 })
                 .withNewLineAtEnd();
@@ -62,9 +64,18 @@ public final class CloudLoggingFormat implements StructuredLogFormatter<ILogging
                 : event.getFormattedMessage() + "\n" + ThrowableProxyUtil.asString(thrown);
     }
 
+    /** The span a line was logged in (Cloud Logging links it to the span in Cloud Trace), or {@code null}. */
+    private static String spanId(ILoggingEvent event) {
+        String traceparent = event.getMDCPropertyMap().get(TraceIds.CONTEXT_KEY);
+        return traceparent != null && traceparent.length() == 55 ? traceparent.substring(36, 52) : null;
+    }
+
     private static Map<String, String> labels(ILoggingEvent event) {
         Map<String, String> labels = new TreeMap<>(event.getMDCPropertyMap());
         labels.remove(TraceIds.MDC_KEY);
+        labels.remove(TraceIds.CONTEXT_KEY);
+        labels.remove("traceId"); // Micrometer Tracing's copies of the same, while a span is in scope
+        labels.remove("spanId");
         labels.put("logger", event.getLoggerName());
         labels.put("thread", event.getThreadName());
         return labels;

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 public final class TraceIds {
 
     public static final String MDC_KEY = "trace";
+    /** The MDC key of the current span's W3C {@code traceparent}, while a span of {@link Spans} is in scope. */
+    public static final String CONTEXT_KEY = "traceparent";
+
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
     private static final Pattern CLOUD_TRACE = Pattern.compile("^([0-9a-fA-F]{32})(/.*)?$");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,11 +49,53 @@ public final class TraceIds {
         return fromHeaders(traceparent, attributes.get("X-Cloud-Trace-Context"));
     }
 
+    /** The trace id of a trace context (a W3C {@code traceparent} or a bare trace id), or {@code null}. */
+    public static String idOf(String context) {
+        if (context == null) {
+            return null;
+        }
+        Matcher m = TRACEPARENT.matcher(context.trim());
+        if (m.matches()) {
+            return m.group(1);
+        }
+        return valid(context) ? context : null;
+    }
+
+    /**
+     * A trace context as a W3C {@code traceparent}: itself if it is one; for a bare trace id, a
+     * parent in that trace standing for its root that ran elsewhere (its span id derived from the
+     * trace id, so every such span of one trace hangs under the same parent); else {@code null}.
+     */
+    public static String traceparentOf(String context) {
+        if (context == null) {
+            return null;
+        }
+        String trimmed = context.trim();
+        Matcher m = TRACEPARENT.matcher(trimmed);
+        if (m.matches()) {
+            return m.group(1).equals("0".repeat(32)) ? null : trimmed;
+        }
+        if (!valid(trimmed)) {
+            return null;
+        }
+        String root = trimmed.substring(0, 16);
+        return "00-" + trimmed + "-" + (root.equals("0".repeat(16)) ? "0000000000000001" : root) + "-01";
+    }
+
     /** A new random trace id. */
     public static String newId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The trace context to carry from this thread to where the work it starts runs: the current
+     * span's {@code traceparent} when spans are on, else the MDC trace id, else {@code null}.
+     */
+    public static String currentContext() {
+        String traceparent = org.slf4j.MDC.get(CONTEXT_KEY);
+        return traceparent != null ? traceparent : current();
     }
 
     /** The trace id in this thread's logging MDC, or {@code null}. */

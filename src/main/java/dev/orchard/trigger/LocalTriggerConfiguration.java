@@ -24,9 +24,15 @@ class LocalTriggerConfiguration {
             JobSpecs specs,
             JobDispatcher dispatcher,
             LocalTriggerProperties properties,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            dev.orchard.system.Spans spans) {
         return new UploadDirectoryWatcher(
-                (LocalBlobStore) store, specs, dispatcher, properties, clock.getIfAvailable(Clock::systemUTC));
+                (LocalBlobStore) dev.orchard.storage.TracedBlobStore.unwrap(store),
+                specs,
+                dispatcher,
+                properties,
+                clock.getIfAvailable(Clock::systemUTC),
+                spans);
     }
 
     @Bean

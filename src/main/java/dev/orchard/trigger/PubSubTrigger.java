@@ -10,7 +10,7 @@ import dev.orchard.dispatch.JobRequest;
 import dev.orchard.dispatch.RejectedRequestException;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.system.Outcome;
-import dev.orchard.system.TraceIds;
+import dev.orchard.system.Spans;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +44,7 @@ public final class PubSubTrigger {
     private final JsonMapper json;
     private final PubSubProperties properties;
     private final MeterRegistry meters;
+    private final Spans spans;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
@@ -54,7 +55,9 @@ public final class PubSubTrigger {
             JobDispatcher dispatcher,
             JsonMapper json,
             PubSubProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Spans spans) {
+        this.spans = spans;
         this.subscriber = subscriber;
         this.publisher = publisher;
         this.dispatcher = dispatcher;
@@ -88,18 +91,20 @@ public final class PubSubTrigger {
 
     void onNotification(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.notificationSubscription();
-        traced(message, () -> handleNotification(message, subscription));
+        traced(message, subscription, () -> handleNotification(message, subscription));
     }
 
-    /** Runs {@code handling} with the message's trace id (or a new one) in the logging MDC. */
-    private static void traced(BasicAcknowledgeablePubsubMessage message, Runnable handling) {
-        String trace = TraceIds.fromAttributes(message.getPubsubMessage().getAttributesMap())
-                .orElseGet(TraceIds::newId);
-        MDC.put(TraceIds.MDC_KEY, trace);
-        try {
+    /**
+     * Runs {@code handling} as a span {@code pubsub <subscription>} in the message's trace (its W3C
+     * {@code traceparent} attribute), or a new one; its trace id is in the logging MDC meanwhile.
+     */
+    private void traced(BasicAcknowledgeablePubsubMessage message, String subscription, Runnable handling) {
+        try (Spans.Active span = spans.receive(
+                        "pubsub " + subscription, message.getPubsubMessage().getAttributesMap())
+                .tag("messaging.system", "gcp_pubsub")
+                .tag("messaging.destination.subscription.name", subscription)
+                .tag("messaging.message.id", message.getPubsubMessage().getMessageId())) {
             handling.run();
-        } finally {
-            MDC.remove(TraceIds.MDC_KEY);
         }
     }
 
@@ -122,7 +127,7 @@ public final class PubSubTrigger {
 
     void onCommand(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.commandSubscription();
-        traced(message, () -> handleCommand(message, subscription));
+        traced(message, subscription, () -> handleCommand(message, subscription));
     }
 
     private void handleCommand(BasicAcknowledgeablePubsubMessage message, String subscription) {

@@ -23,8 +23,9 @@ class PubSubTriggerConfiguration {
             JobDispatcher dispatcher,
             JsonMapper json,
             PubSubProperties properties,
-            MeterRegistry meters) {
-        return new PubSubTrigger(subscriber, publisher, dispatcher, json, properties, meters);
+            MeterRegistry meters,
+            dev.orchard.system.Spans spans) {
+        return new PubSubTrigger(subscriber, publisher, dispatcher, json, properties, meters, spans);
     }
 
     @Bean

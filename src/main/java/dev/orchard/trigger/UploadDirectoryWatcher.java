@@ -7,6 +7,7 @@ import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StoredObject;
 import dev.orchard.system.Outcome;
+import dev.orchard.system.Spans;
 import dev.orchard.system.TraceIds;
 import dev.orchard.uploads.UploadSpec;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class UploadDirectoryWatcher implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(UploadDirectoryWatcher.class);
 
+    private final Spans spans;
     private final LocalBlobStore store;
     private final JobSpecs specs;
     private final JobDispatcher dispatcher;
@@ -63,7 +65,9 @@ public final class UploadDirectoryWatcher implements Runnable {
             JobSpecs specs,
             JobDispatcher dispatcher,
             LocalTriggerProperties properties,
-            Clock clock) {
+            Clock clock,
+            Spans spans) {
+        this.spans = spans;
         this.store = store;
         this.specs = specs;
         this.dispatcher = dispatcher;
@@ -156,7 +160,9 @@ public final class UploadDirectoryWatcher implements Runnable {
             return;
         }
         CompletableFuture<Outcome> work;
-        try (TraceIds.Scope traced = TraceIds.scope(TraceIds.newId())) { // one trace per upload seen
+        // one trace per upload seen, as a notification would start one
+        try (Spans.Active seen = spans.start("upload seen", spans.enabled() ? null : TraceIds.newId())
+                .tag("orchard.object", ref.toString())) {
             work = dispatcher.dispatch(new JobRequest.ScoreUpload(ref, "local-watcher"));
         }
         work.whenComplete((outcome, error) -> {

@@ -36,8 +36,9 @@ public class ScoreUploadJobConfiguration {
             ChampionModels champions,
             UploadLedger ledger,
             JsonMapper json,
-            ObjectProvider<Clock> clock) {
-        return new UploadScorer(store, decoder, champions, ledger, json, clock.getIfAvailable(Clock::systemUTC));
+            ObjectProvider<Clock> clock,
+            dev.orchard.system.Spans spans) {
+        return new UploadScorer(store, decoder, champions, ledger, json, clock.getIfAvailable(Clock::systemUTC), spans);
     }
 
     @Bean

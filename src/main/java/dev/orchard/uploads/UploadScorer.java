@@ -11,7 +11,7 @@ import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.ObjectTooLargeException;
 import dev.orchard.storage.StoredObject;
 import dev.orchard.system.Outcome;
-import dev.orchard.system.TraceIds;
+import dev.orchard.system.Spans;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +42,7 @@ public final class UploadScorer {
     private final UploadLedger ledger;
     private final UploadResultWriter results;
     private final Clock clock;
+    private final Spans spans;
 
     /** What a window did: uploads looked at, results written, error results written. */
     public record Counts(int read, int written, int rejected) {}
@@ -53,6 +54,22 @@ public final class UploadScorer {
             UploadLedger ledger,
             JsonMapper json,
             Clock clock) {
+        this(store, decoder, champions, ledger, json, clock, Spans.OFF);
+    }
+
+    /**
+     * With {@code spans}: each upload's claim, read and decode, and its result, are spans in the
+     * upload's own trace (its notification's); the window's inference call is a span of its own.
+     */
+    public UploadScorer(
+            BlobStore store,
+            ImageDecoder decoder,
+            ChampionModels champions,
+            UploadLedger ledger,
+            JsonMapper json,
+            Clock clock,
+            Spans spans) {
+        this.spans = spans;
         this.store = store;
         this.decoder = decoder;
         this.champions = champions;
@@ -88,14 +105,21 @@ public final class UploadScorer {
                     rejected++;
                 }
             }
-            int written = classify(window, model, decoded, inputs);
+            int written;
+            // one inference call serves uploads of many traces: it is a trace of its own, the window's
+            try (Spans.Active span = spans.start("upload window", null)
+                    .tag("orchard.window", window.id())
+                    .tag("orchard.uploads", Integer.toString(decoded.size()))) {
+                written = classify(window, model, decoded, inputs);
+            }
             return new Counts(window.objects().size(), written, rejected);
         }
     }
 
     /** Claims, reads and decodes one upload; empty when it needs no inference (outcome reported). */
     private Optional<float[]> prepare(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
-        try (TraceIds.Scope traced = TraceIds.scope(window.traceOf(object))) {
+        try (Spans.Active span = spans.start("upload claim-read-decode", window.contextOf(object))
+                .tag("orchard.object", object.toString())) {
             return claimAndDecode(window, object, model);
         }
     }
@@ -156,7 +180,9 @@ public final class UploadScorer {
             ObjectRef object = objects.get(i);
             Prediction prediction = predictions.get(i);
             String trace = window.traceOf(object);
-            try (TraceIds.Scope traced = TraceIds.scope(trace)) {
+            try (Spans.Active span = spans.start("upload result", window.contextOf(object))
+                    .tag("orchard.object", object.toString())
+                    .tag("orchard.label", prediction.label())) {
                 results.writePrediction(
                         window.spec(),
                         object,

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A short window of uploads for one spec, scored by one {@code score-uploads} job execution. The
  * job reports each object's {@link Outcome} here; objects it never reports count as failed.
  *
- * @param traces the trace id of the notification or request that brought each object, where known
+ * @param traces the trace context (a W3C {@code traceparent} when spans are on, else the trace id) of
+ *     the notification or request that brought each object, where known
  */
 public record UploadWindow(
         String id,
@@ -29,6 +30,11 @@ public record UploadWindow(
 
     /** The trace id of {@code object}'s notification or request, or {@code null}. */
     public String traceOf(ObjectRef object) {
+        return dev.orchard.system.TraceIds.idOf(traces.get(object));
+    }
+
+    /** The trace context ({@code traceparent} or trace id) of {@code object}'s notification or request, or {@code null}. */
+    public String contextOf(ObjectRef object) {
         return traces.get(object);
     }
 

@@ -82,7 +82,7 @@ public final class UploadWindowing implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        String trace = TraceIds.current();
+        String trace = TraceIds.currentContext();
         if (trace != null) {
             uploadTraces.put(object, trace);
         }

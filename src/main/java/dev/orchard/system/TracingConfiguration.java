@@ -1,0 +1,35 @@
+package dev.orchard.system;
+
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link Spans} over the tracer Spring Boot configures when {@code management.tracing.enabled}
+ * (OpenTelemetry, exported over OTLP), else {@link Spans#OFF}.
+ */
+@Configuration(proxyBeanMethods = false)
+class TracingConfiguration {
+
+    @Bean
+    Spans spans(
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator,
+            ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
+        // what ContextPropagatingTaskDecorator carries to a job's thread: the observation in scope
+        observations.ifAvailable(
+                registry -> io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor.getInstance()
+                        .setObservationRegistry(registry));
+        Tracer t = tracer.getIfAvailable();
+        return t == null || t == Tracer.NOOP
+                ? Spans.OFF
+                : new Spans(t, propagator.getIfAvailable(() -> Propagator.NOOP));
+    }
+
+    @Bean
+    TraceJobListener traceJobListener(Spans spans) {
+        return new TraceJobListener(spans);
+    }
+}
