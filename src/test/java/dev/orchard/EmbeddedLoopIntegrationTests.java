@@ -61,6 +61,8 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
                         .filter(r -> r.path("label").asString().equals("trouser"))
                         .count())
                 .isGreaterThanOrEqualTo(4);
+        assertThat(get("/actuator/prometheus").getBody())
+                .containsPattern("orchard_upload_latency_seconds_count\\{outcome=\"predicted\"\\} [1-9]");
     }
 
     @Test
@@ -88,6 +90,12 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         JsonNode huge = awaitResult("huge.jpg.error.json");
         assertThat(huge.path("reason").asString()).isEqualTo("TOO_LARGE");
         assertThat(huge.path("error").asString()).contains("is 307200 bytes; the limit is 204800");
+        // and the dashboards' numbers: errors by reason, and every result's latency from its upload
+        String metrics = get("/actuator/prometheus").getBody();
+        assertThat(metrics)
+                .containsPattern("orchard_upload_errors_total\\{reason=\"NOT_AN_IMAGE\"\\} [1-9]")
+                .containsPattern("orchard_upload_errors_total\\{reason=\"TOO_MANY_PIXELS\"\\} [1-9]")
+                .containsPattern("orchard_upload_latency_seconds_count\\{outcome=\"error\"\\} [1-9]");
         JsonNode disguised = awaitResult("disguised.png.error.json");
         assertThat(disguised.path("reason").asString()).isEqualTo("UNSUPPORTED");
         assertThat(disguised.path("error").asString()).contains("GIF images are not supported");

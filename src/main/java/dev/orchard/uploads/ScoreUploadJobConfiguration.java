@@ -37,8 +37,18 @@ public class ScoreUploadJobConfiguration {
             UploadLedger ledger,
             JsonMapper json,
             ObjectProvider<Clock> clock,
-            dev.orchard.system.Spans spans) {
-        return new UploadScorer(store, decoder, champions, ledger, json, clock.getIfAvailable(Clock::systemUTC), spans);
+            dev.orchard.system.Spans spans,
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+        return new UploadScorer(
+                store,
+                decoder,
+                champions,
+                ledger,
+                json,
+                clock.getIfAvailable(Clock::systemUTC),
+                spans,
+                new UploadMetrics(
+                        meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)));
     }
 
     @Bean

@@ -43,6 +43,7 @@ public final class UploadScorer {
     private final UploadResultWriter results;
     private final Clock clock;
     private final Spans spans;
+    private final UploadMetrics metrics;
 
     /** What a window did: uploads looked at, results written, error results written. */
     public record Counts(int read, int written, int rejected) {}
@@ -54,7 +55,7 @@ public final class UploadScorer {
             UploadLedger ledger,
             JsonMapper json,
             Clock clock) {
-        this(store, decoder, champions, ledger, json, clock, Spans.OFF);
+        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none());
     }
 
     /**
@@ -68,8 +69,10 @@ public final class UploadScorer {
             UploadLedger ledger,
             JsonMapper json,
             Clock clock,
-            Spans spans) {
+            Spans spans,
+            UploadMetrics metrics) {
         this.spans = spans;
+        this.metrics = metrics;
         this.store = store;
         this.decoder = decoder;
         this.champions = champions;
@@ -197,6 +200,7 @@ public final class UploadScorer {
                                 model.manifest().version(),
                                 clock.instant(),
                                 trace));
+                metrics.predicted(object.generation(), clock.instant());
                 done(window, object);
                 written++;
                 log.info(
@@ -241,6 +245,7 @@ public final class UploadScorer {
     }
 
     private void writeError(UploadSpec spec, ObjectRef object, String reason, String message, String trace) {
+        metrics.error(reason, object.generation(), clock.instant());
         results.writeError(
                 spec,
                 object,
