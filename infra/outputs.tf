@@ -42,3 +42,8 @@ output "deployer_service_account" {
   description = "GitHub variable GCP_DEPLOYER_SERVICE_ACCOUNT."
   value       = var.github_repository == "" ? null : google_service_account.deployer[0].email
 }
+
+output "dashboard" {
+  description = "The Cloud Monitoring dashboard of the worker."
+  value       = "https://console.cloud.google.com/monitoring/dashboards/builder/${element(split("/", google_monitoring_dashboard.worker.id), 3)}?project=${var.project_id}"
+}

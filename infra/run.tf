@@ -41,7 +41,7 @@ resource "google_cloud_run_v2_service" "worker" {
     containers {
       name       = "worker"
       image      = var.image
-      depends_on = ["cloud-sql-proxy"]
+      depends_on = ["cloud-sql-proxy", "otel-collector"]
 
       ports {
         container_port = 8080
@@ -71,6 +71,8 @@ resource "google_cloud_run_v2_service" "worker" {
           ORCHARD_PREFIX_JOBS_REMOTE_SUBSCRIPTION  = google_pubsub_subscription.worker["partitions"].name
           SPRING_DATASOURCE_URL                    = "jdbc:postgresql://127.0.0.1:5432/${google_sql_database.orchard.name}"
           SPRING_DATASOURCE_USERNAME               = google_sql_user.orchard.name
+          ORCHARD_OTLP_ENDPOINT                    = "http://localhost:4318"
+          ORCHARD_TRACE_SAMPLING                   = tostring(var.trace_sampling)
         }, local.jdk_java_options == "" ? {} : { JDK_JAVA_OPTIONS = local.jdk_java_options })
         content {
           name  = env.key
@@ -119,6 +121,46 @@ resource "google_cloud_run_v2_service" "worker" {
       }
     }
 
+    # OpenTelemetry collector (Google's build): the worker's OTLP on localhost:4318 → Cloud Trace and
+    # Cloud Monitoring (telemetry.tf, otel-collector.yaml).
+    containers {
+      name  = "otel-collector"
+      image = var.otel_collector_image
+      args  = ["--config=/etc/otelcol-google/config.yaml"]
+
+      volume_mounts {
+        name       = "otel-config"
+        mount_path = "/etc/otelcol-google"
+      }
+
+      resources {
+        limits = {
+          cpu    = "1"
+          memory = "512Mi"
+        }
+      }
+
+      startup_probe {
+        http_get {
+          path = "/"
+          port = 13133
+        }
+        period_seconds    = 2
+        failure_threshold = 30
+      }
+    }
+
+    volumes {
+      name = "otel-config"
+      secret {
+        secret = google_secret_manager_secret.otel_config.secret_id
+        items {
+          version = "latest"
+          path    = "config.yaml"
+        }
+      }
+    }
+
     # Cloud SQL Auth Proxy: IAM-authorised TLS to the job repository on 127.0.0.1:5432.
     containers {
       name  = "cloud-sql-proxy"
@@ -157,6 +199,8 @@ resource "google_cloud_run_v2_service" "worker" {
 
   depends_on = [
     google_secret_manager_secret_iam_member.worker_reads,
+    google_secret_manager_secret_iam_member.worker_reads_otel_config,
+    google_secret_manager_secret_version.otel_config,
     google_project_iam_member.worker_project,
     google_secret_manager_secret_version.db_password,
     google_secret_manager_secret_version.admin_token,

@@ -173,3 +173,53 @@ variable "subnet_cidr" {
     error_message = "subnet_cidr must be an IPv4 range of /26 or larger, e.g. 10.8.0.0/24."
   }
 }
+
+variable "otel_collector_image" {
+  description = "Google's build of the OpenTelemetry collector, run beside the worker (telemetry.tf)."
+  type        = string
+  default     = "us-docker.pkg.dev/cloud-ops-agents-artifacts/google-cloud-opentelemetry-collector/otelcol-google:0.144.0"
+}
+
+variable "trace_sampling" {
+  description = "Share of new traces kept (0..1); a caller's sampled traceparent is always followed."
+  type        = number
+  default     = 0.1
+
+  validation {
+    condition     = var.trace_sampling >= 0 && var.trace_sampling <= 1
+    error_message = "trace_sampling must be between 0 and 1."
+  }
+}
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alert policies notify; empty: the policies still open incidents in the console."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "Each notification channel must be projects/<project>/notificationChannels/<id>."
+  }
+}
+
+variable "alert_backlog_age_seconds" {
+  description = "Alert when the oldest unacknowledged upload or command message is older than this."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.alert_backlog_age_seconds >= 60
+    error_message = "alert_backlog_age_seconds must be at least 60."
+  }
+}
+
+variable "alert_error_ratio" {
+  description = "Alert when more than this share of uploads end in an error result, or of HTTP requests in a 5xx, over 10 minutes."
+  type        = number
+  default     = 0.05
+
+  validation {
+    condition     = var.alert_error_ratio > 0 && var.alert_error_ratio < 1
+    error_message = "alert_error_ratio must be between 0 and 1."
+  }
+}
