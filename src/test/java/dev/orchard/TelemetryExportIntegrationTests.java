@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * inference calls within; and the metrics (inference among them) arrive too.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.test.annotation.DirtiesContext // its exporters would go on sending to a closed receiver
 class TelemetryExportIntegrationTests {
 
     static final Path DATA = TestDirectories.create("orchard-telemetry-");

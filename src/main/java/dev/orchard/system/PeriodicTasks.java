@@ -2,6 +2,8 @@ package dev.orchard.system;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,47 +30,70 @@ public class PeriodicTasks implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTasks.class);
 
-    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final List<Registered> registered = new CopyOnWriteArrayList<>();
+    private ThreadPoolTaskScheduler scheduler = newScheduler();
     private volatile boolean running;
 
-    PeriodicTasks() {
+    /** A task as registered, so a restarted context (stop, then start) runs it again. */
+    private record Registered(String name, Duration interval, Runnable task) {}
+
+    PeriodicTasks() {}
+
+    private static ThreadPoolTaskScheduler newScheduler() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("orchard-housekeeping-");
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setAwaitTerminationSeconds(10);
         scheduler.initialize();
+        return scheduler;
     }
 
     /**
      * Runs {@code task} every {@code interval} (after the previous run ended) until the context
-     * stops.
+     * stops; again from one {@code interval} after it starts again.
      *
      * @param name what the task does, for the log when a run fails
      * @throws IllegalArgumentException if {@code interval} is not positive
      */
-    public void every(String name, Duration interval, Runnable task) {
+    public synchronized void every(String name, Duration interval, Runnable task) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException(name + ": the interval must be positive, was " + interval);
         }
+        Registered added = new Registered(name, interval, task);
+        registered.add(added);
+        schedule(added);
+    }
+
+    private void schedule(Registered r) {
         scheduler.scheduleWithFixedDelay(
                 () -> {
                     try {
-                        task.run();
+                        r.task().run();
                     } catch (RuntimeException e) {
-                        log.warn("{} failed, next try in {}: {}", name, interval, e.toString(), e);
+                        log.warn("{} failed, next try in {}: {}", r.name(), r.interval(), e.toString(), e);
                     }
                 },
-                Instant.now().plus(interval),
-                interval);
+                Instant.now().plus(r.interval()),
+                r.interval());
     }
 
+    /**
+     * Starts, or starts again after {@link #stop()} — a context may be stopped and started (Spring's
+     * test framework pauses cached contexts it does not use): a fresh thread then runs every task
+     * registered so far.
+     */
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (scheduler.getScheduledExecutor().isShutdown()) {
+            scheduler = newScheduler();
+            registered.forEach(this::schedule);
+        }
         running = true;
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         scheduler.shutdown();
     }

@@ -75,6 +75,22 @@ class PeriodicTasksTests {
     }
 
     @Test
+    void aContextStoppedAndStartedAgainRunsItsTasksAgain() {
+        // Spring's test framework pauses (stops) a cached context it does not use and starts it again
+        AtomicInteger runs = new AtomicInteger();
+        tasks.every("drift", Duration.ofMillis(50), runs::incrementAndGet);
+        tasks.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 1);
+
+        tasks.stop();
+        int stoppedAt = runs.get();
+        tasks.start();
+
+        assertThat(tasks.isRunning()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= stoppedAt + 2);
+    }
+
+    @Test
     void aNonPositiveIntervalIsRefusedWithTheTasksName() {
         assertThatThrownBy(() -> tasks.every("stale-execution recovery", Duration.ZERO, () -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
