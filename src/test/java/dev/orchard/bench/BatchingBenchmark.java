@@ -62,6 +62,7 @@ public final class BatchingBenchmark {
             Figures always = run(data, name, model.strip(), "always");
             Figures off = run(data, name, model.strip(), "off");
             Figures adaptive = run(data, name, model.strip(), "adaptive");
+            Figures uncounted = run(data, name, model.strip(), "adaptive", "--orchard.drift.enabled=false");
             System.out.printf(
                     Locale.ROOT,
                     "%n=== HTTP :classify, %d clients, TF SavedModel %s 64x64x3 -> 10, image: %s ===%n",
@@ -79,6 +80,7 @@ public final class BatchingBenchmark {
             print("always", always);
             print("off", off);
             print("adaptive", adaptive);
+            print("no drift", uncounted);
             System.out.printf(
                     Locale.ROOT,
                     "ratio to off: always %.2f, adaptive %.2f%n",
@@ -90,6 +92,14 @@ public final class BatchingBenchmark {
                     RAW_THREADS,
                     decodeAndInfer,
                     adaptive.requestsPerSecond() / decodeAndInfer);
+            System.out.printf(
+                    Locale.ROOT,
+                    "drift counting (default) / none: %.2f (adaptive, orchard.drift.enabled=false for 'no drift')%n",
+                    adaptive.requestsPerSecond() / uncounted.requestsPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "peak RSS of this JVM so far (workers run in it): %d MB%n%n",
+                    PeakRss.ofThisProcessKb() / 1024);
         }
     }
 
@@ -177,7 +187,7 @@ public final class BatchingBenchmark {
                 f.errors());
     }
 
-    private static Figures run(Path data, String name, String model, String batching) throws Exception {
+    private static Figures run(Path data, String name, String model, String batching, String... more) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--logging.level.root=WARN",
@@ -186,6 +196,7 @@ public final class BatchingBenchmark {
                 "--orchard.bootstrap.enabled=false",
                 "--orchard.trigger.local.enabled=false",
                 "--orchard.serving.batching.mode=" + batching));
+        arguments.addAll(List.of(more));
         String extra = System.getProperty("benchmark.args", "");
         if (!extra.isBlank()) {
             arguments.addAll(List.of(extra.strip().split("\\s+")));
