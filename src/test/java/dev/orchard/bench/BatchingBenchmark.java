@@ -27,7 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * HTTP classify throughput with 32 concurrent clients, dynamic batching always, off and adaptive, same model, same
  * run, for two TensorFlow SavedModels taking 64×64×3: {@code dense} (one dense layer, almost no
  * work per image) and {@code cnn} (two 3×3 convolutions of 32 and 64 filters, ~22 M multiply-adds
- * per image). It also prints the model's raw rate with 1-image and 32-image calls, the most
+ * per image), and adaptive again with drift counting off (its cost). It also prints the model's raw
+ * rate with 1-image and 32-image calls, the most
  * batching can win. Not a test: it prints.
  *
  * <pre>

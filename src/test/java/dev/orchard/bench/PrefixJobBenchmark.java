@@ -198,7 +198,7 @@ public final class PrefixJobBenchmark {
                             round.job().cpuMsPerImage(),
                             round.ratio());
                 }
-                return new Figures(size, count, raw1, cold, rounds, peakRssKb(worker.pid()));
+                return new Figures(size, count, raw1, cold, rounds, PeakRss.ofKb(worker.pid()));
             }
         } finally {
             two.shutdown();
@@ -280,15 +280,6 @@ public final class PrefixJobBenchmark {
             classifier.classify(batch, 3);
         }
         return objects.size() / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static long peakRssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 
     /** A 256×256 JPEG with a gradient and a few shapes, different for every call. */

@@ -144,7 +144,11 @@ public final class PubSubThroughputBenchmark {
         System.out.printf(Locale.ROOT, "raw decode+infer images/s       %10.1f%n", rawRate);
         System.out.printf(Locale.ROOT, "raw infer-only images/s         %10.1f%n", inferOnlyRate);
         System.out.printf(Locale.ROOT, "ratio end-to-end / raw          %10.3f%n", endToEnd / rawRate);
-        System.out.printf(Locale.ROOT, "ratio end-to-end / infer-only   %10.3f%n%n", endToEnd / inferOnlyRate);
+        System.out.printf(Locale.ROOT, "ratio end-to-end / infer-only   %10.3f%n", endToEnd / inferOnlyRate);
+        System.out.printf(
+                Locale.ROOT,
+                "peak RSS of this JVM (the worker runs in it) %6d MB%n%n",
+                PeakRss.ofThisProcessKb() / 1024);
     }
 
     private static float[][] baseline(List<byte[]> bytes, ImageDecoder decoder, Classifier classifier) {

@@ -162,13 +162,15 @@ public final class StartupBenchmark {
                             : "-");
         }
         long baseline = median(results.values().iterator().next(), Start::readyMs);
-        System.out.printf("%n%-58s %12s %8s %16s%n", "setup", "median ready", "ratio", "first :classify");
+        System.out.printf("%n%-58s %12s %8s %16s %8s%n", "setup", "median ready", "ratio", "first :classify", "RSS MB");
         results.forEach((name, times) -> System.out.printf(
-                "%-58s %9d ms %8.2f %16s%n",
+                "%-58s %9d ms %8.2f %16s %8d%n",
                 name,
                 median(times, Start::readyMs),
                 (double) median(times, Start::readyMs) / baseline,
-                times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms"));
+                times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms",
+                median(times, Start::peakRssKb) / 1024));
+        System.out.println("RSS MB = the worker's peak resident set (VmHWM) when it had answered, median of the runs");
     }
 
     /** A floor's setups: JVM defaults, and the image's JVM setup with Spring AOT, with and without C2. */
@@ -254,8 +256,11 @@ public final class StartupBenchmark {
         }
     }
 
-    /** Milliseconds from process start to readiness UP, and from then to the first :classify answer (-1: none asked). */
-    record Start(long readyMs, long firstClassifyMs) {}
+    /**
+     * Milliseconds from process start to readiness UP, and from then to the first :classify answer
+     * (-1: none asked); the worker's peak resident set by then, in KB.
+     */
+    record Start(long readyMs, long firstClassifyMs, long peakRssKb) {}
 
     /** Starts the worker, waits for readiness, times one :classify of {@code sample} (the first request), stops it. */
     private static Start start(
@@ -307,7 +312,7 @@ public final class StartupBenchmark {
                     if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
                         long readyAt = System.nanoTime();
                         long firstClassify = classify == null ? -1 : firstClassify(http, classify, readyAt);
-                        return new Start((readyAt - started) / 1_000_000, firstClassify);
+                        return new Start((readyAt - started) / 1_000_000, firstClassify, PeakRss.ofKb(process.pid()));
                     }
                 } catch (IOException notYet) {
                     // not listening yet
