@@ -20,6 +20,15 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q package -DskipTests -D
  && cp target/orchard-*.jar /orchard.jar \
  && java -Djarmode=tools -jar /orchard.jar extract --layers --destination /layers \
  && test -f /layers/application/orchard.jar
+# TensorFlow's natives once: unpacked from their jar into /natives (the image's read-only
+# /app/natives, loaded from java.library.path), and the 160 MB jar itself left out of the image.
+# Nothing is unpacked at run time, so the worker needs no writable directory for native code.
+RUN native=$(ls /layers/dependencies/lib/tensorflow-core-native-*-linux-x86_64.jar) \
+ && mkdir /natives \
+ && cd /natives && jar xf "$native" org/tensorflow/internal/c_api/linux-x86_64 \
+ && mv org/tensorflow/internal/c_api/linux-x86_64/*.so* /natives/ && rm -r /natives/org \
+ && test -s /natives/libtensorflow_cc.so.2 && test -s /natives/libjnitensorflow.so \
+ && rm "$native"
 
 # Java 25 at run time (the code targets 17): its ahead-of-time class cache (JEP 483/514) halves start-up.
 FROM eclipse-temurin:25-jre
@@ -32,18 +41,22 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 COPY jobs/ ./jobs/
+# root-owned and not writable by the worker: native code is loaded only from here
+COPY --from=build /natives/ /app/natives/
 
-RUN mkdir -p /app/javacpp /app/cds /app/orchard-data && chown orchard:orchard /app/javacpp /app/cds /app/orchard-data
+RUN mkdir -p /app/cds /app/orchard-data && chown orchard:orchard /app/cds /app/orchard-data
 USER orchard:orchard
-
-# TensorFlow's natives (~650 MB) are unpacked here at build time, not at every container start
-# (as the run-time user: JavaCPP takes a lock file in its cache directory).
-RUN java -Dorg.bytedeco.javacpp.cachedir=/app/javacpp -cp orchard.jar dev.orchard.system.NativeWarmup
 
 # The same options for the training run below and for every start: an AOT cache is only used by a
 # JVM started like the one that made it (same JDK, same class path — hence the absolute jar path).
 # 4 MB G1 regions: a decoded 224x224x3 image (600 KB of floats) is not a humongous object.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/app/javacpp"
+# JavaCPP loads TensorFlow's natives from /app/natives (pathsFirst) and copies nothing anywhere;
+# gRPC's Netty (Pub/Sub, Cloud Monitoring) uses Java NIO rather than unpacking its epoll library
+# into /tmp: no native code is loaded from a directory the worker can write.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:G1HeapRegionSize=4m -XX:+ExitOnOutOfMemoryError -Djava.library.path=/app/natives -Dorg.bytedeco.javacpp.pathsFirst=true -Dorg.bytedeco.javacpp.cacheLibraries=false -Dio.grpc.netty.shaded.io.netty.transport.noNative=true"
+
+# The natives load from there, as the run-time user, before anything else is built on them.
+RUN java -cp /app/orchard.jar dev.orchard.system.NativeWarmup
 # Drawing a training report's confusion.png loads fonts; fontconfig keeps its cache under
 # $XDG_CACHE_HOME and, with none writable for this user (home /app is root's), printed
 # "Fontconfig error: No writable cache directories" to stderr at every training run.

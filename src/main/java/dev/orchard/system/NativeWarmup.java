@@ -3,9 +3,10 @@ package dev.orchard.system;
 import org.tensorflow.TensorFlow;
 
 /**
- * Loads TensorFlow's native libraries once and exits: run at image build time with {@code
- * -Dorg.bytedeco.javacpp.cachedir=DIR} so the ~650 MB unpack happens in the build, not at every
- * container start. Prints the TensorFlow version and where the natives went.
+ * Loads TensorFlow's native libraries and exits, printing the TensorFlow version and where they
+ * were loaded from: the image build runs it to fail early when the natives it unpacked into its
+ * read-only {@code java.library.path} do not load. (Without {@code pathsFirst}, JavaCPP unpacks
+ * them from their jar into {@code org.bytedeco.javacpp.cachedir} instead, ~650 MB, once.)
  */
 public final class NativeWarmup {
 
@@ -13,8 +14,11 @@ public final class NativeWarmup {
 
     public static void main(String[] args) {
         String version = TensorFlow.version();
-        System.out.println("TensorFlow " + version + " natives ready in "
-                + System.getProperty(
-                        "org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache"));
+        boolean fromPath = Boolean.getBoolean("org.bytedeco.javacpp.pathsFirst");
+        System.out.println("TensorFlow " + version + " natives loaded from "
+                + (fromPath
+                        ? System.getProperty("java.library.path")
+                        : System.getProperty(
+                                "org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache")));
     }
 }
