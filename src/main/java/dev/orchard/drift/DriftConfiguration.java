@@ -58,7 +58,10 @@ class DriftConfiguration {
             ObjectProvider<MeterRegistry> meters,
             ModelRegistry registry,
             PeriodicTasks tasks,
-            DriftProperties properties) {
+            DriftProperties properties,
+            BlobStore store,
+            dev.orchard.registry.VersionedModels models,
+            dev.orchard.model.ImageDecoder decoder) {
         return new DriftMonitor(
                 live,
                 exchange,
@@ -66,7 +69,8 @@ class DriftConfiguration {
                 new DriftMetrics(meters.getIfAvailable(SimpleMeterRegistry::new)),
                 registry,
                 tasks,
-                properties);
+                properties,
+                new HoldoutBaselines(store, registry, models, new dev.orchard.training.HoldoutScoring(store, decoder)));
     }
 
     /** This process's name in {@code workers/}: host, process id and a random part (a restart is a new worker). */

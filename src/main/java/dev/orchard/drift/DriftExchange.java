@@ -27,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       and are deleted by whoever lists them. At most {@value #MAX_WORKERS} files (the newest) are
  *       read per version, and each read is cached for half a publish interval, so the drift route
  *       costs no more storage reads however often it is called.
- *   <li>{@code models/<name>/drift/v<n>/baseline.json}: the first-predictions baseline of a version
- *       registered without a holdout, written once (create-only: the first replica to count enough
- *       predictions sets it for all).
+ *   <li>{@code models/<name>/drift/v<n>/baseline.json}: the baseline of a version whose manifest has
+ *       none — its stored holdout scored again, or its first predictions — written once
+ *       (create-only: the first replica to write it sets it for all).
  * </ul>
  */
 final class DriftExchange {
@@ -138,9 +138,10 @@ final class DriftExchange {
                     json.writeValueAsBytes(baseline),
                     WritePrecondition.doesNotExist());
             log.info(
-                    "drift: model {} v{} has no holdout baseline; its first {} predictions are its baseline",
+                    "drift: model {} v{} had no baseline in its manifest; its baseline is now its {} ({} predictions)",
                     model,
                     version,
+                    baseline.source(),
                     baseline.predictions());
             return baseline;
         } catch (PreconditionFailedException written) {

@@ -1,6 +1,7 @@
 package dev.orchard.drift;
 
 import dev.orchard.model.PredictionProfile;
+import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.system.PeriodicTasks;
@@ -17,9 +18,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * Every {@code orchard.drift.publish-interval}: publishes this worker's windows, writes the
- * first-predictions baseline of a version that came without a holdout once enough predictions were
- * counted, and evaluates the drift of every model this worker served for the metrics.
+ * Every {@code orchard.drift.publish-interval}: publishes this worker's windows, gives a version
+ * without a baseline in its manifest one (its stored holdout scored again, else its first
+ * predictions once enough were counted), and evaluates the drift of every model this worker served for the metrics.
  */
 final class DriftMonitor {
 
@@ -33,6 +34,8 @@ final class DriftMonitor {
     private final PeriodicTasks tasks;
     private final DriftProperties properties;
     private final Map<LiveWindow, Instant> published = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Set<String> holdoutTried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final HoldoutBaselines holdouts;
 
     DriftMonitor(
             LiveProfiles live,
@@ -41,7 +44,9 @@ final class DriftMonitor {
             DriftMetrics metrics,
             ModelRegistry registry,
             PeriodicTasks tasks,
-            DriftProperties properties) {
+            DriftProperties properties,
+            HoldoutBaselines holdouts) {
+        this.holdouts = holdouts;
         this.live = live;
         this.exchange = exchange;
         this.reports = reports;
@@ -84,14 +89,26 @@ final class DriftMonitor {
         }
     }
 
+    /**
+     * A version without a baseline in its manifest gets one: its holdout scored again when it has a
+     * stored one (tried once per version on this worker), else its first predictions once counted.
+     */
     private void settleBaseline(LiveWindow window) {
-        Optional<PredictionProfile> first = window.firstPredictions();
-        if (first.isEmpty()) {
+        Optional<ModelManifest> missing = registry.manifest(window.model(), window.version())
+                .filter(m -> m.metrics() == null || m.metrics().baseline() == null)
+                .filter(m -> exchange.baseline(m.name(), m.version()).isEmpty());
+        if (missing.isEmpty()) {
             return;
         }
-        registry.manifest(window.model(), window.version())
-                .filter(m -> m.metrics() == null || m.metrics().baseline() == null)
-                .filter(m -> exchange.baseline(m.name(), m.version()).isEmpty())
-                .ifPresent(m -> exchange.writeBaseline(m.name(), m.version(), first.get()));
+        ModelManifest manifest = missing.get();
+        if (holdoutTried.add(manifest.name() + "@" + manifest.version())) {
+            Optional<PredictionProfile> holdout = holdouts.of(manifest);
+            if (holdout.isPresent()) {
+                exchange.writeBaseline(manifest.name(), manifest.version(), holdout.get());
+                return;
+            }
+        }
+        window.firstPredictions()
+                .ifPresent(first -> exchange.writeBaseline(manifest.name(), manifest.version(), first));
     }
 }

@@ -205,8 +205,9 @@ public final class DriftReports {
             return "drift is not counted on this worker (orchard.drift.enabled=false)";
         }
         if (baseline.isEmpty()) {
-            return "no baseline yet: this version was registered without a holdout; its first "
-                    + properties.firstPredictions() + " predictions become its baseline";
+            return "no baseline yet: this version's manifest has none (brought in without a holdout, or"
+                    + " registered before baselines were recorded); its stored holdout scored again, else its first "
+                    + properties.firstPredictions() + " predictions, become its baseline";
         }
         return drifted
                 ? "live traffic differs from the baseline; a retrain spec's trigger.drift retrains only when"

@@ -9,6 +9,7 @@ import dev.orchard.drift.DriftReports;
 import dev.orchard.drift.DriftTrigger;
 import dev.orchard.model.ProfileStatistic;
 import dev.orchard.model.TestImages;
+import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.retrain.RetrainOutcome;
 import dev.orchard.retrain.RetrainProperties;
@@ -152,6 +153,34 @@ class DriftRetrainIntegrationTests extends EmbeddedWorkerSupport {
                 .untilAsserted(() -> assertThat(get("/actuator/prometheus").getBody())
                         .containsPattern("orchard_drift_psi\\{[^}]*model=\"drift-a\"[^}]*statistic=\"brightness\"")
                         .containsPattern("orchard_drift_drifted\\{[^}]*model=\"drift-a\"[^}]*\\} 1\\.0"));
+    }
+
+    @Test
+    void aVersionRegisteredBeforeBaselinesGetsItsStoredHoldoutScoredAgain() throws Exception {
+        // given: a version whose manifest has no baseline, as every version had before drift
+        Path dataset = DATA.resolve("local/drift-legacy-training");
+        TrainedChampions.championTrainedOn(
+                training, registry, DATA.resolve("local"), dataset, "drift-legacy", PER_LABEL, 6);
+        ModelManifest recorded = registry.manifest("drift-legacy", 1).orElseThrow();
+        Path manifest = DATA.resolve(registry.bucket()).resolve("models/drift-legacy/versions/1/manifest.json");
+        tools.jackson.databind.node.ObjectNode legacy =
+                (tools.jackson.databind.node.ObjectNode) json.readTree(manifest);
+        ((tools.jackson.databind.node.ObjectNode) legacy.get("metrics")).remove("baseline");
+        Files.writeString(manifest, json.writeValueAsString(legacy));
+        assertThat(registry.manifest("drift-legacy", 1).orElseThrow().metrics().baseline())
+                .isNull();
+
+        // when: it serves traffic
+        stream("drift-legacy", false);
+
+        // then: its holdout, scored again, is its baseline — the same counts it would have recorded
+        DriftReport report = await().atMost(Duration.ofSeconds(60))
+                .until(() -> reports.report("drift-legacy"), r -> r.baseline() != null);
+        assertThat(report.baseline().source()).isEqualTo("holdout");
+        assertThat(report.baseline().predictions()).isEqualTo(recorded.metrics().holdoutSize());
+        assertThat(countWindow(report, "label").baseline())
+                .isEqualTo(recorded.metrics().baseline().labels());
+        assertThat(countWindow(report, "brightness").verdict()).isEqualTo("stable");
     }
 
     @Test

@@ -72,7 +72,15 @@ class DriftReportsTests {
         DriftReports reports = new DriftReports(
                 registry, live, exchange, new DriftClaims(store, "models", json, clock), properties, clock);
         DriftMonitor monitor = new DriftMonitor(
-                live, exchange, reports, new DriftMetrics(new SimpleMeterRegistry()), registry, null, properties);
+                live,
+                exchange,
+                reports,
+                new DriftMetrics(new SimpleMeterRegistry()),
+                registry,
+                null,
+                properties,
+                // these versions store no snapshot: no holdout to score again
+                new HoldoutBaselines(store, registry, null, null));
         return new Worker(live, exchange, reports, monitor);
     }
 
