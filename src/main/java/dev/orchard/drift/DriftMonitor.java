@@ -35,6 +35,7 @@ final class DriftMonitor {
     private final DriftProperties properties;
     private final Map<LiveWindow, Instant> published = Collections.synchronizedMap(new WeakHashMap<>());
     private final Set<String> holdoutTried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HoldoutBaselines holdouts;
 
     DriftMonitor(
@@ -94,21 +95,30 @@ final class DriftMonitor {
      * stored one (tried once per version on this worker), else its first predictions once counted.
      */
     private void settleBaseline(LiveWindow window) {
+        String key = window.model() + "@" + window.version();
+        if (settled.contains(key)) {
+            return; // a version's baseline never changes once it has one: no more reads for it
+        }
         Optional<ModelManifest> missing = registry.manifest(window.model(), window.version())
                 .filter(m -> m.metrics() == null || m.metrics().baseline() == null)
                 .filter(m -> exchange.baseline(m.name(), m.version()).isEmpty());
         if (missing.isEmpty()) {
+            settled.add(key);
             return;
         }
         ModelManifest manifest = missing.get();
-        if (holdoutTried.add(manifest.name() + "@" + manifest.version())) {
+        if (holdoutTried.add(key)) {
             Optional<PredictionProfile> holdout = holdouts.of(manifest);
             if (holdout.isPresent()) {
                 exchange.writeBaseline(manifest.name(), manifest.version(), holdout.get());
+                settled.add(key);
                 return;
             }
         }
-        window.firstPredictions()
-                .ifPresent(first -> exchange.writeBaseline(manifest.name(), manifest.version(), first));
+        Optional<PredictionProfile> first = window.firstPredictions();
+        if (first.isPresent()) {
+            exchange.writeBaseline(manifest.name(), manifest.version(), first.get());
+            settled.add(key);
+        }
     }
 }
