@@ -31,20 +31,43 @@ public final class LiveProfiles implements PredictionObservers {
         this.clock = clock;
     }
 
+    /**
+     * Counts into the version's window, found on every call: a window made room for (evicted) while
+     * the version is still loaded is made again by its next prediction, not left counting unseen.
+     */
     @Override
     public PredictionObserver observer(String model, int version, ModelInput input, List<String> labels) {
         if (!properties.enabled()) {
             return PredictionObserver.NONE;
         }
-        LiveWindow window = windows.computeIfAbsent(
+        windowFor(model, version, input, labels);
+        return new PredictionObserver() {
+            @Override
+            public void observed(float[][] rows, float[][] probabilities) {
+                windowFor(model, version, input, labels).observed(rows, probabilities);
+            }
+
+            @Override
+            public void observedSource(long width, long height) {
+                windowFor(model, version, input, labels).observedSource(width, height);
+            }
+        };
+    }
+
+    private LiveWindow windowFor(String model, int version, ModelInput input, List<String> labels) {
+        LiveWindow window = windows.get(key(model, version));
+        if (window != null) {
+            return window;
+        }
+        LiveWindow made = windows.computeIfAbsent(
                 key(model, version), k -> new LiveWindow(model, version, input, labels, properties, clock));
         while (windows.size() > MAX_VERSIONS) {
             windows.values().stream()
-                    .filter(w -> w != window)
+                    .filter(w -> w != made)
                     .min(Comparator.comparing(LiveWindow::lastObserved))
                     .ifPresent(oldest -> windows.remove(key(oldest.model(), oldest.version()), oldest));
         }
-        return window;
+        return made;
     }
 
     Optional<LiveWindow> window(String model, int version) {
