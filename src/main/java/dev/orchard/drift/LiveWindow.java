@@ -17,6 +17,7 @@ final class LiveWindow implements PredictionObserver {
 
     private final String model;
     private final int version;
+    private final ModelInput input;
     private final Clock clock;
     private final SliceRing byCount;
     private final SliceRing byTime;
@@ -28,6 +29,7 @@ final class LiveWindow implements PredictionObserver {
             String model, int version, ModelInput input, List<String> labels, DriftProperties properties, Clock clock) {
         this.model = model;
         this.version = version;
+        this.input = input;
         this.clock = clock;
         this.byCount = SliceRing.byCount(input, labels, properties.sliceSize(), properties.countSlices());
         this.byTime = SliceRing.byTime(input, labels, properties.sliceDuration(), properties.timeSlices());
@@ -50,12 +52,13 @@ final class LiveWindow implements PredictionObserver {
 
     @Override
     public void observed(float[][] rows, float[][] probabilities) {
+        ProfileRecorder.Binned batch = ProfileRecorder.binned(input, rows, probabilities);
         Instant now = clock.instant();
         lastObserved = now;
-        byCount.current(now).recorder.observed(rows, probabilities);
-        byTime.current(now).recorder.observed(rows, probabilities);
+        byCount.current(now).recorder.add(batch);
+        byTime.current(now).recorder.add(batch);
         if (first.predictions() < firstPredictions) {
-            first.observed(rows, probabilities);
+            first.add(batch);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Counts predictions into a {@link PredictionProfile}. Thread-safe; the per-image work (mean and
  * spread of at most {@value #SAMPLES} sample values, one pass over the probabilities) runs outside
- * the lock.
+ * the lock, and once for a batch several recorders count ({@link #binned}).
  */
 public final class ProfileRecorder implements PredictionObserver {
 
@@ -32,6 +32,14 @@ public final class ProfileRecorder implements PredictionObserver {
 
     @Override
     public void observed(float[][] rows, float[][] probabilities) {
+        add(binned(input, rows, probabilities));
+    }
+
+    /**
+     * The bins a batch of predictions falls in: the per-image work, done once however many
+     * recorders ({@link #add}) count the batch.
+     */
+    public static Binned binned(ModelInput input, float[][] rows, float[][] probabilities) {
         int n = Math.min(rows.length, probabilities.length);
         int[] best = new int[n];
         int[] confidence = new int[n];
@@ -47,20 +55,38 @@ public final class ProfileRecorder implements PredictionObserver {
             }
             best[i] = top;
             confidence[i] = ProfileStatistic.CONFIDENCE.bin(p.length == 0 ? 0 : p[top]);
-            double[] spread = meanAndDeviation(rows[i]);
+            double[] spread = meanAndDeviation(input, rows[i]);
             brightness[i] = ProfileStatistic.BRIGHTNESS.bin(spread[0]);
             contrast[i] = ProfileStatistic.CONTRAST.bin(spread[1]);
         }
-        synchronized (this) {
-            for (int i = 0; i < n; i++) {
-                if (best[i] < labelCounts.length) {
-                    labelCounts[best[i]]++;
-                }
-                bins[ProfileStatistic.CONFIDENCE.ordinal()][confidence[i]]++;
-                bins[ProfileStatistic.BRIGHTNESS.ordinal()][brightness[i]]++;
-                bins[ProfileStatistic.CONTRAST.ordinal()][contrast[i]]++;
+        return new Binned(best, confidence, brightness, contrast);
+    }
+
+    /** Counts a batch {@link #binned} for this recorder's model input. */
+    public synchronized void add(Binned batch) {
+        for (int i = 0; i < batch.best.length; i++) {
+            if (batch.best[i] < labelCounts.length) {
+                labelCounts[batch.best[i]]++;
             }
-            predictions += n;
+            bins[ProfileStatistic.CONFIDENCE.ordinal()][batch.confidence[i]]++;
+            bins[ProfileStatistic.BRIGHTNESS.ordinal()][batch.brightness[i]]++;
+            bins[ProfileStatistic.CONTRAST.ordinal()][batch.contrast[i]]++;
+        }
+        predictions += batch.best.length;
+    }
+
+    /** Per prediction of a batch: the top label's index and the confidence, brightness and contrast bins. */
+    public static final class Binned {
+        private final int[] best;
+        private final int[] confidence;
+        private final int[] brightness;
+        private final int[] contrast;
+
+        private Binned(int[] best, int[] confidence, int[] brightness, int[] contrast) {
+            this.best = best;
+            this.confidence = confidence;
+            this.brightness = brightness;
+            this.contrast = contrast;
         }
     }
 
@@ -99,7 +125,7 @@ public final class ProfileRecorder implements PredictionObserver {
     }
 
     /** Mean and standard deviation of a row's values as 8-bit samples, from at most {@value #SAMPLES} of them. */
-    private double[] meanAndDeviation(float[] row) {
+    private static double[] meanAndDeviation(ModelInput input, float[] row) {
         if (row.length == 0) {
             return new double[] {0, 0};
         }
