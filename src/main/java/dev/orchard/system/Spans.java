@@ -74,17 +74,7 @@ public final class Spans {
 
     /** Puts {@code span}'s trace id and traceparent into the MDC until closed. */
     private TraceIds.Scope scopeMdc(Span span) {
-        TraceIds.Scope trace = TraceIds.scope(span.context().traceId());
-        String before = org.slf4j.MDC.get(TraceIds.CONTEXT_KEY);
-        org.slf4j.MDC.put(TraceIds.CONTEXT_KEY, traceparent(span));
-        return () -> {
-            if (before == null) {
-                org.slf4j.MDC.remove(TraceIds.CONTEXT_KEY);
-            } else {
-                org.slf4j.MDC.put(TraceIds.CONTEXT_KEY, before);
-            }
-            trace.close();
-        };
+        return TraceIds.scope(span.context().traceId(), traceparent(span));
     }
 
     /**

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -40,21 +39,9 @@ class TraceFilter extends OncePerRequestFilter {
                 ? TraceIds.idOf(traceparent)
                 : TraceIds.fromHeaders(request.getHeader("traceparent"), request.getHeader("X-Cloud-Trace-Context"))
                         .orElseGet(TraceIds::newId);
-        String before = MDC.get(TraceIds.MDC_KEY);
-        MDC.put(TraceIds.MDC_KEY, trace);
-        if (traceparent != null) {
-            MDC.put(TraceIds.CONTEXT_KEY, traceparent);
-        }
         response.setHeader(RESPONSE_HEADER, trace);
-        try {
+        try (TraceIds.Scope traced = TraceIds.scope(trace, traceparent)) {
             chain.doFilter(request, response);
-        } finally {
-            MDC.remove(TraceIds.CONTEXT_KEY);
-            if (before == null) {
-                MDC.remove(TraceIds.MDC_KEY);
-            } else {
-                MDC.put(TraceIds.MDC_KEY, before);
-            }
         }
     }
 }

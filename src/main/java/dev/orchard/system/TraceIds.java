@@ -121,6 +121,26 @@ public final class TraceIds {
         };
     }
 
+    /**
+     * {@link #scope(String)}, and {@code traceparent} (the span in scope, {@code null}: none) under
+     * {@value #CONTEXT_KEY} until closed, then both as they were.
+     */
+    public static Scope scope(String trace, String traceparent) {
+        Scope id = scope(trace);
+        String before = org.slf4j.MDC.get(CONTEXT_KEY);
+        if (traceparent != null) {
+            org.slf4j.MDC.put(CONTEXT_KEY, traceparent);
+        }
+        return () -> {
+            if (before == null) {
+                org.slf4j.MDC.remove(CONTEXT_KEY);
+            } else {
+                org.slf4j.MDC.put(CONTEXT_KEY, before);
+            }
+            id.close();
+        };
+    }
+
     /** A trace scope; closing it cannot fail. */
     public interface Scope extends AutoCloseable {
         @Override
