@@ -116,44 +116,30 @@ resource "google_monitoring_alert_policy" "error_rate" {
   combiner              = "OR"
   notification_channels = var.notification_channels
 
-  conditions {
-    display_name = "uploads ending in an error result"
-    condition_threshold {
-      filter             = "metric.type=\"${local.workload}/orchard.upload.latency\" resource.type=\"generic_task\" metric.label.outcome=\"error\""
-      denominator_filter = "metric.type=\"${local.workload}/orchard.upload.latency\" resource.type=\"generic_task\""
-      comparison         = "COMPARISON_GT"
-      threshold_value    = var.alert_error_ratio
-      duration           = "600s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_COUNT"
-      }
-      denominator_aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_COUNT"
-      }
+  # each: the share of a metric's events whose label says they failed
+  dynamic "conditions" {
+    for_each = {
+      "uploads ending in an error result" = { metric = "orchard.upload.latency", failed = "metric.label.outcome=\"error\"" }
+      "HTTP requests answered with a 5xx" = { metric = "http.server.requests", failed = "metric.label.outcome=\"SERVER_ERROR\"" }
     }
-  }
-
-  conditions {
-    display_name = "HTTP requests answered with a 5xx"
-    condition_threshold {
-      filter             = "metric.type=\"${local.workload}/http.server.requests\" resource.type=\"generic_task\" metric.label.outcome=\"SERVER_ERROR\""
-      denominator_filter = "metric.type=\"${local.workload}/http.server.requests\" resource.type=\"generic_task\""
-      comparison         = "COMPARISON_GT"
-      threshold_value    = var.alert_error_ratio
-      duration           = "600s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_COUNT"
-      }
-      denominator_aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_COUNT"
+    content {
+      display_name = conditions.key
+      condition_threshold {
+        filter             = "metric.type=\"${local.workload}/${conditions.value.metric}\" resource.type=\"generic_task\" ${conditions.value.failed}"
+        denominator_filter = "metric.type=\"${local.workload}/${conditions.value.metric}\" resource.type=\"generic_task\""
+        comparison         = "COMPARISON_GT"
+        threshold_value    = var.alert_error_ratio
+        duration           = "600s"
+        aggregations {
+          alignment_period     = "300s"
+          per_series_aligner   = "ALIGN_DELTA"
+          cross_series_reducer = "REDUCE_COUNT"
+        }
+        denominator_aggregations {
+          alignment_period     = "300s"
+          per_series_aligner   = "ALIGN_DELTA"
+          cross_series_reducer = "REDUCE_COUNT"
+        }
       }
     }
   }
