@@ -38,18 +38,27 @@ class DriftReportsTests {
     Path root;
 
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
-    DriftProperties properties = new DriftProperties(
-            true,
-            400,
-            Duration.ofMinutes(10),
-            100,
-            Duration.ofMinutes(1),
-            200,
-            0.25,
-            0.1,
-            300,
-            Duration.ofSeconds(30),
-            Duration.ofHours(1));
+    DriftProperties properties = properties(true);
+
+    /**
+     * Small windows for tests: the last 400 predictions in slices of 100, the last 10 minutes in
+     * 1-minute slices, a verdict from 200 samples, first-predictions baselines of 300.
+     */
+    static DriftProperties properties(boolean enabled) {
+        return new DriftProperties(
+                enabled,
+                400,
+                Duration.ofMinutes(10),
+                100,
+                Duration.ofMinutes(1),
+                200,
+                0.25,
+                0.1,
+                300,
+                Duration.ofSeconds(30),
+                Duration.ofHours(1));
+    }
+
     JsonMapper json = JsonMapper.builder().build();
     LocalBlobStore store;
     ModelRegistry registry;

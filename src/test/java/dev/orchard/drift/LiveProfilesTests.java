@@ -17,20 +17,7 @@ class LiveProfilesTests {
     static final List<String> LABELS = List.of("cat", "dog");
 
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
-    LiveProfiles live = new LiveProfiles(
-            new DriftProperties(
-                    true,
-                    400,
-                    Duration.ofMinutes(10),
-                    100,
-                    Duration.ofMinutes(1),
-                    200,
-                    0.25,
-                    0.1,
-                    300,
-                    Duration.ofSeconds(30),
-                    Duration.ofHours(1)),
-            clock);
+    LiveProfiles live = new LiveProfiles(DriftReportsTests.properties(true), clock);
 
     static void once(PredictionObserver observer) {
         observer.observed(new float[][] {{0.5f}}, new float[][] {{0.9f, 0.1f}});
@@ -65,20 +52,7 @@ class LiveProfilesTests {
 
     @Test
     void offCountsNothing() {
-        LiveProfiles off = new LiveProfiles(
-                new DriftProperties(
-                        false,
-                        400,
-                        Duration.ofMinutes(10),
-                        100,
-                        Duration.ofMinutes(1),
-                        200,
-                        0.25,
-                        0.1,
-                        300,
-                        Duration.ofSeconds(30),
-                        Duration.ofHours(1)),
-                clock);
+        LiveProfiles off = new LiveProfiles(DriftReportsTests.properties(false), clock);
 
         assertThat(off.observer("m", 1, INPUT, LABELS)).isSameAs(PredictionObserver.NONE);
         assertThat(off.all()).isEmpty();
