@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -190,30 +189,11 @@ class DriftRetrainIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     RetrainSpec spec(String model, String dataset) {
-        return new RetrainSpec(
-                "retrain-" + model,
-                model,
-                dataset,
-                "tribuo-cart",
-                Map.of("maxDepth", 6),
-                0.0,
-                1.0,
-                null,
-                null,
-                null,
-                brightness,
-                "test");
+        return RetrainTriggersIntegrationTests.spec(model, dataset, 6, null, null, brightness);
     }
 
     RetrainTriggers triggers(RetrainSpec spec) {
-        JobSpecs jobSpecs = new JobSpecs(List.of(), List.of(), List.of(spec));
-        return new RetrainTriggers(
-                jobSpecs,
-                new JobDispatcher(jobSpecs, null, null, runs, null),
-                runs,
-                training,
-                properties,
-                driftSignals);
+        return RetrainTriggersIntegrationTests.triggers(runs, training, properties, driftSignals, spec);
     }
 
     /** 200 images of each label, interleaved, 20 per request: 600 predictions. */

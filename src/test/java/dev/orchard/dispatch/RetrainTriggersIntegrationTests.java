@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.orchard.EmbeddedWorkerSupport;
+import dev.orchard.drift.DriftTrigger;
 import dev.orchard.registry.Alias;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.retrain.RetrainOutcome;
@@ -44,30 +45,41 @@ class RetrainTriggersIntegrationTests extends EmbeddedWorkerSupport {
             0.5, 0.01, RetrainProperties.Promote.AUTO, 3, Duration.ofMinutes(1), Duration.ofMillis(200));
 
     RetrainSpec spec(String model, String dataset, String schedule, Integer newObjects) {
+        return spec(model, dataset, 4, schedule, newObjects, null);
+    }
+
+    /** {@code retrain-<model>}: tribuo-cart of {@code maxDepth} on {@code dataset}, a gate every candidate passes. */
+    static RetrainSpec spec(
+            String model, String dataset, int maxDepth, String schedule, Integer newObjects, DriftTrigger drift) {
         return new RetrainSpec(
                 "retrain-" + model,
                 model,
                 dataset,
                 "tribuo-cart",
-                Map.of("maxDepth", 4),
+                Map.of("maxDepth", maxDepth),
                 0.0,
                 1.0,
                 null,
                 schedule,
                 newObjects,
-                null,
+                drift,
                 "test");
     }
 
     RetrainTriggers triggers(RetrainSpec... specs) {
+        return triggers(runs, training, properties, driftSignals, specs);
+    }
+
+    /** Triggers for {@code specs} alone (not started: a test calls their checks or starts them). */
+    static RetrainTriggers triggers(
+            RetrainRuns runs,
+            ModelTraining training,
+            RetrainProperties properties,
+            RetrainTriggers.DriftSignals drift,
+            RetrainSpec... specs) {
         JobSpecs jobSpecs = new JobSpecs(List.of(), List.of(), List.of(specs));
         return new RetrainTriggers(
-                jobSpecs,
-                new JobDispatcher(jobSpecs, null, null, runs, null),
-                runs,
-                training,
-                properties,
-                driftSignals);
+                jobSpecs, new JobDispatcher(jobSpecs, null, null, runs, null), runs, training, properties, drift);
     }
 
     @Test
