@@ -25,11 +25,6 @@ public final class LoadedModel {
         return manifest;
     }
 
-    /** The classifier, for the loader that wraps it before anyone holds a lease. */
-    Classifier classifier() {
-        return classifier;
-    }
-
     /** A lease on this model (close it when done), or {@code null} if the model was already closed. */
     public Lease lease() {
         while (true) {

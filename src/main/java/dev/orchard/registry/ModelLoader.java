@@ -72,12 +72,10 @@ public final class ModelLoader {
      * version. The caller owns (and must close) the result.
      */
     public LoadedModel load(ModelManifest manifest) {
-        LoadedModel loaded = load(manifest, name -> registry.artifact(manifest, name));
-        PredictionObserver observer =
-                observers.observer(manifest.name(), manifest.version(), manifest.input(), manifest.labels());
-        return observer == PredictionObserver.NONE
-                ? loaded
-                : new LoadedModel(manifest, new ProfilingClassifier(loaded.classifier(), observer));
+        return load(
+                manifest,
+                name -> registry.artifact(manifest, name),
+                observers.observer(manifest.name(), manifest.version(), manifest.input(), manifest.labels()));
     }
 
     /**
@@ -85,11 +83,18 @@ public final class ModelLoader {
      * candidate, read by {@code artifacts} (path in the manifest → content). The caller owns (and must
      * close) the result.
      */
+    public LoadedModel load(ModelManifest manifest, java.util.function.Function<String, byte[]> artifacts) {
+        return load(manifest, artifacts, PredictionObserver.NONE);
+    }
+
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
             value = "PATH_TRAVERSAL_IN",
             justification =
                     "the work directory is configuration; the name prefix is a validated model name (ModelNames) and artifact paths pass ObjectNames.requireValid")
-    public LoadedModel load(ModelManifest manifest, java.util.function.Function<String, byte[]> artifacts) {
+    private LoadedModel load(
+            ModelManifest manifest,
+            java.util.function.Function<String, byte[]> artifacts,
+            PredictionObserver observer) {
         Path dir = null;
         try {
             Files.createDirectories(workDirectory);
@@ -107,6 +112,9 @@ public final class ModelLoader {
             Classifier classifier = classifier(manifest, dir);
             if (meters != null) {
                 classifier = new MeteredClassifier(classifier, manifest.name(), manifest.version(), meters, tracer);
+            }
+            if (observer != PredictionObserver.NONE) {
+                classifier = new ProfilingClassifier(classifier, observer);
             }
             return new LoadedModel(manifest, classifier);
         } catch (IOException e) {
