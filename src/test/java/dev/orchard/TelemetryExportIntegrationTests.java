@@ -116,7 +116,7 @@ class TelemetryExportIntegrationTests {
                 awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload seen"));
         assertThat(seen.parentSpanId()).isEmpty();
         ReceivedSpan claimed =
-                awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload claim-read-decode"));
+                awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload read-decode"));
         awaitSpan(s -> s.name().equals("storage get") && s.parentSpanId().equals(claimed.spanId()));
         ReceivedSpan written =
                 awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload result"));

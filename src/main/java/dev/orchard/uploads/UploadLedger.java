@@ -5,8 +5,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -37,6 +44,10 @@ public final class UploadLedger {
     }
 
     private static final String TABLE = "ORCHARD_UPLOAD_LEDGER";
+    private static final int BATCH = 200;
+    private static final Comparator<ObjectRef> KEY_ORDER = Comparator.comparing(ObjectRef::bucket)
+            .thenComparing(ObjectRef::name)
+            .thenComparingLong(ObjectRef::generation);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
@@ -105,6 +116,144 @@ public final class UploadLedger {
     }
 
     /**
+     * Claims every upload of a window in one transaction: one read of their rows, one batch of inserts
+     * for the new ones and one of lease take-overs, in key order (so two workers claiming overlapping
+     * windows lock rows in the same order). Same answers as {@link #claim} for each. When another
+     * worker inserted one of them meanwhile (or the database reports a transient conflict), the
+     * transaction is rolled back and each upload is claimed on its own.
+     *
+     * @return what each upload found, in the order given
+     */
+    public Map<ObjectRef, Claim> claimAll(List<ObjectRef> refs) {
+        List<ObjectRef> sorted = refs.stream().distinct().sorted(KEY_ORDER).toList();
+        try {
+            Map<ObjectRef, Claim> claims = ownTransaction.execute(status -> claimInOne(sorted));
+            return inOrder(refs, claims);
+        } catch (DataIntegrityViolationException | TransientDataAccessException raced) {
+            Map<ObjectRef, Claim> claims = new HashMap<>();
+            sorted.forEach(ref -> claims.put(ref, claim(ref)));
+            return inOrder(refs, claims);
+        }
+    }
+
+    private Map<ObjectRef, Claim> claimInOne(List<ObjectRef> refs) {
+        Instant now = clock.instant();
+        Timestamp at = Timestamp.from(now);
+        Timestamp until = Timestamp.from(now.plus(lease));
+        Map<ObjectRef, Row> rows = rowsOf(refs);
+        Map<ObjectRef, Claim> claims = new HashMap<>();
+        List<ObjectRef> fresh = new ArrayList<>();
+        List<ObjectRef> takeOver = new ArrayList<>();
+        for (ObjectRef ref : refs) {
+            Row row = rows.get(ref);
+            if (row == null) {
+                fresh.add(ref);
+            } else if (row.done()) {
+                claims.put(ref, Claim.DONE);
+            } else if (row.leaseUntil().before(at) || row.owner().equals(owner)) {
+                takeOver.add(ref);
+            } else {
+                claims.put(ref, Claim.HELD_ELSEWHERE);
+            }
+        }
+        jdbc.batchUpdate(
+                "INSERT INTO " + TABLE
+                        + " (BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL, UPDATED_AT)"
+                        + " VALUES (?, ?, ?, 'CLAIMED', ?, ?, ?)",
+                fresh,
+                BATCH,
+                (statement, ref) -> {
+                    key(statement, 1, ref);
+                    statement.setString(4, owner);
+                    statement.setTimestamp(5, until);
+                    statement.setTimestamp(6, at);
+                });
+        fresh.forEach(ref -> claims.put(ref, Claim.CLAIMED));
+        int[][] taken = jdbc.batchUpdate(
+                "UPDATE " + TABLE
+                        + " SET OWNER = ?, LEASE_UNTIL = ?, UPDATED_AT = ?"
+                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND STATE = 'CLAIMED'"
+                        + " AND (LEASE_UNTIL < ? OR OWNER = ?)",
+                takeOver,
+                BATCH,
+                (statement, ref) -> {
+                    statement.setString(1, owner);
+                    statement.setTimestamp(2, until);
+                    statement.setTimestamp(3, at);
+                    key(statement, 4, ref);
+                    statement.setTimestamp(7, at);
+                    statement.setString(8, owner);
+                });
+        int i = 0;
+        for (int[] batch : taken) {
+            for (int count : batch) {
+                ObjectRef ref = takeOver.get(i++);
+                // 0: finished or taken by its owner between the read and the update (rows are locked now)
+                claims.put(ref, count == 1 ? Claim.CLAIMED : stateAfterRace(ref));
+            }
+        }
+        return claims;
+    }
+
+    private Claim stateAfterRace(ObjectRef ref) {
+        return isDone(ref) ? Claim.DONE : Claim.HELD_ELSEWHERE;
+    }
+
+    /**
+     * The ledger rows of {@code refs}: per bucket, a few hundred names per statement ({@code BUCKET = ?
+     * AND OBJECT_NAME IN (...)}, which the primary key answers), other generations dropped here.
+     */
+    private Map<ObjectRef, Row> rowsOf(List<ObjectRef> refs) {
+        Map<ObjectRef, Row> rows = new HashMap<>();
+        Map<String, List<String>> namesByBucket = new LinkedHashMap<>();
+        refs.forEach(ref -> namesByBucket
+                .computeIfAbsent(ref.bucket(), b -> new ArrayList<>())
+                .add(ref.name()));
+        java.util.Set<ObjectRef> wanted = new java.util.HashSet<>(refs);
+        namesByBucket.forEach((bucket, names) -> {
+            List<String> distinct = names.stream().distinct().toList();
+            for (int from = 0; from < distinct.size(); from += BATCH) {
+                List<String> part = distinct.subList(from, Math.min(distinct.size(), from + BATCH));
+                List<Object> arguments = new ArrayList<>(part.size() + 1);
+                arguments.add(bucket);
+                arguments.addAll(part);
+                jdbc.query(
+                        "SELECT OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL FROM " + TABLE
+                                + " WHERE BUCKET = ? AND OBJECT_NAME IN ("
+                                + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")",
+                        result -> {
+                            ObjectRef ref = new ObjectRef(bucket, result.getString(1), result.getLong(2));
+                            if (wanted.contains(ref)) {
+                                rows.put(
+                                        ref,
+                                        new Row(
+                                                "DONE".equals(result.getString(3)),
+                                                result.getString(4),
+                                                result.getTimestamp(5)));
+                            }
+                        },
+                        arguments.toArray());
+            }
+        });
+        return rows;
+    }
+
+    private record Row(boolean done, String owner, Timestamp leaseUntil) {}
+
+    private static void key(java.sql.PreparedStatement statement, int first, ObjectRef ref)
+            throws java.sql.SQLException {
+        statement.setString(first, ref.bucket());
+        statement.setString(first + 1, ref.name());
+        statement.setLong(first + 2, ref.generation());
+    }
+
+    private static Map<ObjectRef, Claim> inOrder(List<ObjectRef> refs, Map<ObjectRef, Claim> claims) {
+        Map<ObjectRef, Claim> ordered = new LinkedHashMap<>();
+        refs.forEach(ref -> ordered.put(ref, claims.get(ref)));
+        return ordered;
+    }
+
+    /**
      * Extends the lease of every claim this worker holds, in one statement: called every third of
      * the lease while the worker lives, so only a dead worker's claims ever run out.
      *
@@ -132,6 +281,24 @@ public final class UploadLedger {
                 ref.bucket(),
                 ref.name(),
                 ref.generation()));
+    }
+
+    /** Marks every one of {@code refs} done, in one transaction (key order, as {@link #claimAll}). */
+    public void completeAll(List<ObjectRef> refs) {
+        if (refs.isEmpty()) {
+            return;
+        }
+        List<ObjectRef> sorted = refs.stream().distinct().sorted(KEY_ORDER).toList();
+        Timestamp at = Timestamp.from(clock.instant());
+        ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate(
+                "UPDATE " + TABLE + " SET STATE = 'DONE', UPDATED_AT = ?"
+                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ?",
+                sorted,
+                BATCH,
+                (statement, ref) -> {
+                    statement.setTimestamp(1, at);
+                    key(statement, 2, ref);
+                }));
     }
 
     /** Gives a claim up after a failure, so a retry need not wait for the lease to expire. */

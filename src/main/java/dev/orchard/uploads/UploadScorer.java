@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ public final class UploadScorer {
     }
 
     /**
-     * With {@code spans}: each upload's claim, read and decode, and its result, are spans in the
+     * With {@code spans}: each upload's read and decode, and its result, are spans in the
      * upload's own trace (its notification's); the window's inference call is a span of its own.
      */
     public UploadScorer(
@@ -96,61 +97,96 @@ public final class UploadScorer {
             return new Counts(0, 0, 0);
         }
         try (model) {
+            Map<ObjectRef, UploadLedger.Claim> claims;
+            try {
+                claims = ledger.claimAll(window.objects());
+            } catch (RuntimeException e) {
+                log.warn("window {}: cannot claim its uploads: {}", window.id(), e.toString());
+                window.objects().forEach(o -> window.report(o, Outcome.FAILED));
+                return new Counts(0, 0, 0);
+            }
+            Finished finished = new Finished();
             List<ObjectRef> decoded = new ArrayList<>();
             List<float[]> inputs = new ArrayList<>();
-            int rejected = 0;
             for (ObjectRef object : window.objects()) {
-                Optional<float[]> input = prepare(window, object, model);
+                UploadLedger.Claim claim = claims.get(object);
+                if (claim != UploadLedger.Claim.CLAIMED) {
+                    window.report(
+                            object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
+                    continue;
+                }
+                Optional<float[]> input = prepare(window, object, model, finished);
                 if (input.isPresent()) {
                     decoded.add(object);
                     inputs.add(input.get());
-                } else if (window.outcomeOf(object) == Outcome.COMPLETED) {
-                    rejected++;
                 }
             }
-            int written;
             // one inference call serves uploads of many traces: it is a trace of its own, the window's
             try (Spans.Active span = spans.start("upload window", null)
                     .tag("orchard.window", window.id())
                     .tag("orchard.uploads", Integer.toString(decoded.size()))) {
-                written = classify(window, model, decoded, inputs);
+                classify(window, model, decoded, inputs, finished);
             }
-            return new Counts(window.objects().size(), written, rejected);
+            int done = markDone(window, finished.objects);
+            return new Counts(
+                    window.objects().size(), done == 0 ? 0 : finished.written, done == 0 ? 0 : finished.rejected);
         }
     }
 
-    /** Claims, reads and decodes one upload; empty when it needs no inference (outcome reported). */
-    private Optional<float[]> prepare(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
-        try (Spans.Active span = spans.start("upload claim-read-decode", window.contextOf(object))
-                .tag("orchard.object", object.toString())) {
-            return claimAndDecode(window, object, model);
+    /** The window's uploads whose one result is settled: written, an error result, or none needed. */
+    private static final class Finished {
+        final List<ObjectRef> objects = new ArrayList<>();
+        int written;
+        int rejected;
+    }
+
+    /**
+     * Marks the window's finished uploads done in one ledger transaction and reports them completed;
+     * if that fails their claims are released and they are retried (their results are written again,
+     * the same).
+     *
+     * @return how many were marked done
+     */
+    private int markDone(UploadWindow window, List<ObjectRef> finished) {
+        try {
+            ledger.completeAll(finished);
+        } catch (RuntimeException e) {
+            finished.forEach(object -> fail(window, object, e));
+            return 0;
+        }
+        finished.forEach(object -> window.report(object, Outcome.COMPLETED));
+        return finished.size();
+    }
+
+    /** Reads and decodes one claimed upload; empty when it needs no inference (outcome settled). */
+    private Optional<float[]> prepare(
+            UploadWindow window, ObjectRef object, LoadedModel.Lease model, Finished finished) {
+        try (Spans.Active span =
+                spans.start("upload read-decode", window.contextOf(object)).tag("orchard.object", object.toString())) {
+            return readAndDecode(window, object, model, finished);
         }
     }
 
-    private Optional<float[]> claimAndDecode(UploadWindow window, ObjectRef object, LoadedModel.Lease model) {
+    private Optional<float[]> readAndDecode(
+            UploadWindow window, ObjectRef object, LoadedModel.Lease model, Finished finished) {
         UploadSpec spec = window.spec();
         try {
-            UploadLedger.Claim claim = ledger.claim(object);
-            if (claim != UploadLedger.Claim.CLAIMED) {
-                window.report(object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
-                return Optional.empty();
-            }
             Optional<Blob> blob;
             try {
                 blob = store.get(object, decoder.maxBytes());
             } catch (ObjectTooLargeException e) {
-                return rejected(window, object, "TOO_LARGE", e.getMessage());
+                return rejected(window, object, "TOO_LARGE", e.getMessage(), finished);
             }
             if (blob.isEmpty()) {
                 skipMissing(spec, object, window.traceOf(object));
-                done(window, object);
+                finished.objects.add(object);
                 return Optional.empty();
             }
             try {
                 return Optional.of(decoder.decode(
                         blob.get().content(), model.classifier().input(), model.classifier()::observedSource));
             } catch (ImageRejectedException e) {
-                return rejected(window, object, e.reason().name(), e.getMessage());
+                return rejected(window, object, e.reason().name(), e.getMessage(), finished);
             }
         } catch (RuntimeException e) {
             fail(window, object, e);
@@ -159,16 +195,23 @@ public final class UploadScorer {
     }
 
     /** An upload that can never be scored: its error result is its one result. */
-    private Optional<float[]> rejected(UploadWindow window, ObjectRef object, String reason, String message) {
+    private Optional<float[]> rejected(
+            UploadWindow window, ObjectRef object, String reason, String message, Finished finished) {
         writeError(window.spec(), object, reason, message, window.traceOf(object));
         log.warn("{} not scored: {} ({})", object, message, reason);
-        done(window, object);
+        finished.objects.add(object);
+        finished.rejected++;
         return Optional.empty();
     }
 
-    private int classify(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> objects, List<float[]> inputs) {
+    private void classify(
+            UploadWindow window,
+            LoadedModel.Lease model,
+            List<ObjectRef> objects,
+            List<float[]> inputs,
+            Finished finished) {
         if (objects.isEmpty()) {
-            return 0;
+            return;
         }
         List<Prediction> predictions;
         try {
@@ -176,9 +219,8 @@ public final class UploadScorer {
                     .classify(inputs.toArray(new float[0][]), window.spec().topK());
         } catch (RuntimeException e) {
             objects.forEach(o -> fail(window, o, e));
-            return 0;
+            return;
         }
-        int written = 0;
         for (int i = 0; i < objects.size(); i++) {
             ObjectRef object = objects.get(i);
             Prediction prediction = predictions.get(i);
@@ -201,8 +243,8 @@ public final class UploadScorer {
                                 clock.instant(),
                                 trace));
                 metrics.predicted(object.generation(), clock.instant());
-                done(window, object);
-                written++;
+                finished.objects.add(object);
+                finished.written++;
                 log.info(
                         "{} -> {} ({}) by {} v{}",
                         object,
@@ -214,7 +256,6 @@ public final class UploadScorer {
                 fail(window, object, e);
             }
         }
-        return written;
     }
 
     private void skipMissing(UploadSpec spec, ObjectRef object, String trace) {
@@ -227,11 +268,6 @@ public final class UploadScorer {
         } else {
             writeError(spec, object, "NOT_FOUND", "the object was deleted before it could be scored", trace);
         }
-    }
-
-    private void done(UploadWindow window, ObjectRef object) {
-        ledger.complete(object);
-        window.report(object, Outcome.COMPLETED);
     }
 
     private void fail(UploadWindow window, ObjectRef object, RuntimeException e) {

@@ -4,6 +4,8 @@ import com.google.cloud.spring.pubsub.core.PubSubTemplate;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.orchard.OrchardApplication;
+import dev.orchard.dispatch.JobDispatcher;
+import dev.orchard.dispatch.JobRequest;
 import dev.orchard.model.Classifier;
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.registry.ChampionModels;
@@ -11,158 +13,366 @@ import dev.orchard.registry.LoadedModel;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
+import dev.orchard.system.Outcome;
 import dev.orchard.training.SampleDataset;
 import dev.orchard.trigger.PubSubEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * End-to-end throughput of the Pub/Sub upload path on this machine, against the model's own rate
+ * End-to-end throughput and latency of the Pub/Sub upload path on this machine, against baselines
  * measured in the same run. Not a test: it prints figures.
  *
+ * <ul>
+ *   <li><b>raw</b>: decode + batched inference (64 per call) of the same images in a tight loop, on
+ *       as many threads as the worker has job threads;
+ *   <li><b>Pub/Sub alone</b>: the same number of notifications published at once and acked on
+ *       arrival by a subscriber with the worker's settings, no work — the emulator's and the
+ *       client's own ceiling on this machine;
+ *   <li><b>burst</b>: every notification published at once; results/s from the first publish to the
+ *       last result, and notification → result latency. Several rounds (fresh uploads each), the
+ *       last reported: a worker runs warm;
+ *   <li><b>open loop</b>: notifications published at a fixed rate of half the burst rate, and the
+ *       latency each one sees;
+ *   <li><b>worker alone</b>: the same uploads handed to the worker's dispatcher in-process (what
+ *       the Pub/Sub trigger does with a parsed notification), without the emulator.
+ * </ul>
+ *
  * <pre>
- * source .ci/services.sh &amp;&amp; start_pubsub_emulator
- * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PubSubThroughputBenchmark -Dbenchmark.uploads=2000
+ * source .ci/services.sh &amp;&amp; start_pubsub_emulator [&amp;&amp; start_postgres]
+ * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PubSubThroughputBenchmark \
+ *     [-Dbenchmark.uploads=2000] [-Dbenchmark.rounds=3] [-Dbenchmark.replicas=2 -Dbenchmark.postgres=jdbc:postgresql://localhost:5432/postgres]
  * </pre>
  */
 public final class PubSubThroughputBenchmark {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     public static void main(String[] args) throws Exception {
         int uploads = Integer.getInteger("benchmark.uploads", 2000);
+        int rounds = Integer.getInteger("benchmark.rounds", 3);
+        int replicas = Integer.getInteger("benchmark.replicas", 1);
+        String postgres = System.getProperty("benchmark.postgres");
         Path data = Files.createTempDirectory("orchard-bench-");
+        String database = postgres == null ? null : createDatabase(postgres);
         try (PubSubEmulator emulator = new PubSubEmulator()) {
             String deadLetter = emulator.topic("bench-dead-letter");
             String topic = emulator.topic("bench-uploads");
             String subscription = emulator.subscription("bench-uploads", topic, deadLetter, 10);
-            ConfigurableApplicationContext app = new SpringApplicationBuilder(OrchardApplication.class)
-                    .run(
+            String echoTopic = emulator.topic("bench-echo");
+            String echo = emulator.subscription("bench-echo", echoTopic, deadLetter, 10);
+            List<ConfigurableApplicationContext> workers = new ArrayList<>();
+            try {
+                for (int r = 0; r < replicas; r++) {
+                    List<String> settings = new ArrayList<>(List.of(
                             "--server.port=0",
-                            "--logging.level.dev.orchard.scoring=WARN",
-                            "--logging.level.org.springframework.batch=WARN",
                             "--orchard.storage.local.root=" + data,
-                            "--orchard.registry.work-dir=" + data.resolve("work"),
+                            "--orchard.registry.work-dir=" + data.resolve("work-" + r),
+                            "--orchard.jobs.worker-id=bench-" + r,
                             "--orchard.trigger.local.enabled=false",
                             "--orchard.pubsub.enabled=true",
                             "--orchard.pubsub.notification-subscription=" + subscription,
                             "--orchard.pubsub.command-subscription=",
                             "--orchard.pubsub.dead-letter-topic=" + deadLetter,
                             "--spring.cloud.gcp.pubsub.emulator-host=" + emulator.host(),
-                            "--spring.cloud.gcp.project-id=" + PubSubEmulator.PROJECT);
-            try (app) {
-                run(app, topic, uploads, data);
+                            "--spring.cloud.gcp.project-id=" + PubSubEmulator.PROJECT));
+                    if (database != null) {
+                        settings.add("--spring.datasource.url=" + database);
+                        settings.add("--spring.datasource.username=orchard");
+                        settings.add("--spring.datasource.password=orchard");
+                    }
+                    workers.add(new SpringApplicationBuilder(OrchardApplication.class)
+                            .run(settings.toArray(String[]::new)));
+                }
+                new PubSubThroughputBenchmark(workers, data, topic, echoTopic, echo, uploads)
+                        .run(rounds, database == null ? "H2 (embedded)" : "PostgreSQL");
+            } finally {
+                workers.forEach(ConfigurableApplicationContext::close);
             }
         }
     }
 
-    private static void run(ConfigurableApplicationContext app, String topic, int n, Path data) throws Exception {
-        BlobStore store = app.getBean(BlobStore.class);
-        ImageDecoder decoder = app.getBean(ImageDecoder.class);
-        List<Path> images = SampleDataset.images().subList(0, n);
-        List<byte[]> bytes = new ArrayList<>();
-        for (Path image : images) {
+    private final List<ConfigurableApplicationContext> workers;
+    private final ConfigurableApplicationContext app;
+    private final Path data;
+    private final String topic;
+    private final String echoTopic;
+    private final String echo;
+    private final int n;
+    private final BlobStore store;
+    private final PubSubTemplate pubSub;
+    private final List<byte[]> bytes = new ArrayList<>();
+    private int batch;
+
+    private PubSubThroughputBenchmark(
+            List<ConfigurableApplicationContext> workers, Path data, String topic, String echoTopic, String echo, int n)
+            throws Exception {
+        this.workers = workers;
+        this.app = workers.get(0);
+        this.data = data;
+        this.topic = topic;
+        this.echoTopic = echoTopic;
+        this.echo = echo;
+        this.n = n;
+        this.store = app.getBean(BlobStore.class);
+        this.pubSub = app.getBean(PubSubTemplate.class);
+        for (Path image : SampleDataset.images().subList(0, n)) {
             bytes.add(Files.readAllBytes(image));
         }
+    }
 
-        // Baseline, same run, same images: decode + batched inference in a tight loop (batches of 64).
-        double rawRate;
-        double inferOnlyRate;
-        try (LoadedModel.Lease model = app.getBean(ChampionModels.class).lease("fashion")) {
-            Classifier classifier = model.classifier();
-            baseline(bytes, decoder, classifier); // warm-up
-            long start = System.nanoTime();
-            float[][] decoded = baseline(bytes, decoder, classifier);
-            rawRate = n / seconds(start);
-            start = System.nanoTime();
-            for (int i = 0; i < n; i += 64) {
-                classifier.predict(Arrays.copyOfRange(decoded, i, Math.min(n, i + 64)));
+    /** What one way of sending the uploads gave. */
+    private record Run(double rate, long p50, long p99) {
+        static Run of(int n, Instant first, Instant[] sent, Instant[] scored) {
+            long[] latencies = new long[n];
+            Instant last = first;
+            for (int i = 0; i < n; i++) {
+                latencies[i] = Duration.between(sent[i], scored[i]).toMillis();
+                last = scored[i].isAfter(last) ? scored[i] : last;
             }
-            inferOnlyRate = n / seconds(start);
+            Arrays.sort(latencies);
+            return new Run(
+                    n / (Duration.between(first, last).toNanos() / 1e9),
+                    latencies[n / 2],
+                    latencies[Math.max(0, (int) Math.ceil(n * 0.99) - 1)]);
         }
+    }
 
-        List<ObjectRef> refs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            refs.add(store.put("local", "uploads/bench-" + i + ".png", bytes.get(i), WritePrecondition.none()));
+    private void run(int rounds, String repository) throws Exception {
+        int threads = app.getEnvironment().getProperty("orchard.jobs.workers", Integer.class, 2);
+        double raw = rawRate(threads);
+        double pubSubAlone = pubSubAlone();
+        List<Run> bursts = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            bursts.add(burst());
         }
-        PubSubTemplate pubSub = app.getBean(PubSubTemplate.class);
-        Instant[] published = new Instant[n];
-        List<CompletableFuture<String>> sends = new ArrayList<>();
-        Instant first = Instant.now();
-        for (int i = 0; i < n; i++) {
-            ObjectRef ref = refs.get(i);
-            published[i] = Instant.now();
-            sends.add(pubSub.publish(
-                    topic,
-                    PubsubMessage.newBuilder()
-                            .setData(ByteString.copyFromUtf8("{}"))
-                            .putAttributes("eventType", "OBJECT_FINALIZE")
-                            .putAttributes("bucketId", ref.bucket())
-                            .putAttributes("objectId", ref.name())
-                            .putAttributes("objectGeneration", Long.toString(ref.generation()))
-                            .putAttributes("payloadFormat", "JSON_API_V1")
-                            .build()));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        Run burst = bursts.get(bursts.size() - 1);
+        Run open = openLoop(burst.rate() / 2);
+        Run alone = workerAlone();
 
-        JsonMapper json = JsonMapper.builder().build();
-        Path results = data.resolve("local/predictions/uploads");
-        long[] latencies = new long[n];
-        Instant last = first;
-        for (int i = 0; i < n; i++) {
-            Path result = results.resolve("bench-" + i + ".png.json");
-            long deadline = System.nanoTime() + 300_000_000_000L;
-            while (!Files.exists(result)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no result for bench-" + i + " after 5 minutes");
-                }
-                Thread.sleep(5);
-            }
-            Instant scored = Instant.parse(
-                    json.readTree(Files.readAllBytes(result)).path("scoredAt").asString());
-            latencies[i] = java.time.Duration.between(published[i], scored).toMillis();
-            last = scored.isAfter(last) ? scored : last;
-        }
-        double endToEnd = n / (java.time.Duration.between(first, last).toNanos() / 1e9);
-        Arrays.sort(latencies);
         System.out.printf(
                 Locale.ROOT,
-                "%n=== Pub/Sub upload path, %d notifications of 28x28 PNGs, %s ===%n",
+                "%n=== Pub/Sub upload path: %d notifications of 28x28 PNGs, fashion v1 (tribuo-cart), %d worker(s), %s ===%n",
                 n,
-                "fashion v1 (tribuo-cart)");
-        System.out.printf(Locale.ROOT, "end-to-end results/s            %10.1f%n", endToEnd);
-        System.out.printf(Locale.ROOT, "notification->result p50 (ms)   %10d%n", latencies[n / 2]);
-        System.out.printf(
-                Locale.ROOT, "notification->result p99 (ms)   %10d%n", latencies[(int) Math.floor(n * 0.99) - 1]);
-        System.out.printf(Locale.ROOT, "raw decode+infer images/s       %10.1f%n", rawRate);
-        System.out.printf(Locale.ROOT, "raw infer-only images/s         %10.1f%n", inferOnlyRate);
-        System.out.printf(Locale.ROOT, "ratio end-to-end / raw          %10.3f%n", endToEnd / rawRate);
-        System.out.printf(Locale.ROOT, "ratio end-to-end / infer-only   %10.3f%n", endToEnd / inferOnlyRate);
+                workers.size(),
+                repository);
+        System.out.printf(Locale.ROOT, "raw decode+infer, %d threads, images/s      %10.1f%n", threads, raw);
+        System.out.printf(Locale.ROOT, "Pub/Sub alone (publish, ack) msgs/s        %10.1f%n", pubSubAlone);
         System.out.printf(
                 Locale.ROOT,
-                "peak RSS of this JVM (the worker runs in it) %6d MB%n%n",
+                "burst results/s by round                   %s%n",
+                bursts.stream()
+                        .map(b -> String.format(Locale.ROOT, "%.0f", b.rate()))
+                        .toList());
+        print("burst (all published at once, last round)", burst, raw, pubSubAlone);
+        System.out.printf(Locale.ROOT, "open loop at %.0f notifications/s:%n", burst.rate() / 2);
+        print("open loop", open, raw, pubSubAlone);
+        print("worker alone (in-process dispatch, burst)", alone, raw, Double.NaN);
+        System.out.printf(
+                Locale.ROOT,
+                "peak RSS of this JVM (the workers run in it) %6d MB%n%n",
                 PeakRss.ofThisProcessKb() / 1024);
     }
 
-    private static float[][] baseline(List<byte[]> bytes, ImageDecoder decoder, Classifier classifier) {
-        float[][] decoded = new float[bytes.size()][];
-        for (int i = 0; i < bytes.size(); i++) {
-            decoded[i] = decoder.decode(bytes.get(i), classifier.input());
-        }
-        for (int i = 0; i < decoded.length; i += 64) {
-            classifier.predict(Arrays.copyOfRange(decoded, i, Math.min(decoded.length, i + 64)));
-        }
-        return decoded;
+    private static void print(String what, Run run, double raw, double pubSubAlone) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-42s %10.1f results/s   p50 %5d ms   p99 %5d ms   ÷ raw %.3f%s%n",
+                what,
+                run.rate(),
+                run.p50(),
+                run.p99(),
+                run.rate() / raw,
+                Double.isNaN(pubSubAlone)
+                        ? ""
+                        : String.format(Locale.ROOT, "   ÷ Pub/Sub alone %.3f", run.rate() / pubSubAlone));
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+    /** Decode + batched inference of the same images, on {@code threads} threads, warmed up first. */
+    private double rawRate(int threads) throws Exception {
+        ImageDecoder decoder = app.getBean(ImageDecoder.class);
+        try (LoadedModel.Lease model = app.getBean(ChampionModels.class).lease("fashion")) {
+            Classifier classifier = model.classifier();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                double rate = 0;
+                for (int round = 0; round < 3; round++) {
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        int from = t * n / threads;
+                        int to = (t + 1) * n / threads;
+                        done.add(pool.submit(() -> {
+                            go.await();
+                            decodeAndInfer(bytes.subList(from, to), decoder, classifier);
+                            return null;
+                        }));
+                    }
+                    long start = System.nanoTime();
+                    go.countDown();
+                    for (Future<?> f : done) {
+                        f.get();
+                    }
+                    rate = n / ((System.nanoTime() - start) / 1e9);
+                }
+                return rate;
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    private static void decodeAndInfer(List<byte[]> images, ImageDecoder decoder, Classifier classifier) {
+        for (int i = 0; i < images.size(); i += 64) {
+            List<byte[]> part = images.subList(i, Math.min(images.size(), i + 64));
+            float[][] inputs = new float[part.size()][];
+            for (int k = 0; k < part.size(); k++) {
+                inputs[k] = decoder.decode(part.get(k), classifier.input());
+            }
+            classifier.predict(inputs);
+        }
+    }
+
+    /**
+     * The emulator and client's own ceiling in this run: the same number of notifications published
+     * at once and acked on arrival, with the worker's subscriber settings and no work.
+     */
+    private double pubSubAlone() throws InterruptedException {
+        CountDownLatch received = new CountDownLatch(n);
+        com.google.cloud.pubsub.v1.Subscriber subscriber = pubSub.subscribe(echo, message -> {
+            message.ack();
+            received.countDown();
+        });
+        try {
+            long start = System.nanoTime();
+            List<CompletableFuture<String>> sends = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sends.add(pubSub.publish(echoTopic, notification(new ObjectRef("local", "echo/" + i, i + 1L))));
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+            if (!received.await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the emulator delivered " + (n - received.getCount()) + " of " + n);
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            subscriber.stopAsync();
+        }
+    }
+
+    /** Fresh uploads (new names) for one run. */
+    private List<ObjectRef> uploads() {
+        String prefix = "uploads/b" + (batch++) + "-";
+        List<ObjectRef> refs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            refs.add(store.put("local", prefix + i + ".png", bytes.get(i), WritePrecondition.none()));
+        }
+        return refs;
+    }
+
+    private Run burst() throws Exception {
+        List<ObjectRef> refs = uploads();
+        Instant[] sent = new Instant[n];
+        List<CompletableFuture<String>> sends = new ArrayList<>();
+        Instant first = Instant.now();
+        for (int i = 0; i < n; i++) {
+            sent[i] = Instant.now();
+            sends.add(pubSub.publish(topic, notification(refs.get(i))));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        return Run.of(n, first, sent, awaitResults(refs));
+    }
+
+    private Run openLoop(double perSecond) throws Exception {
+        List<ObjectRef> refs = uploads();
+        Instant[] sent = new Instant[n];
+        List<CompletableFuture<String>> sends = new ArrayList<>();
+        long start = System.nanoTime();
+        Instant first = Instant.now();
+        for (int i = 0; i < n; i++) {
+            long due = start + (long) (i * 1e9 / perSecond);
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            sent[i] = Instant.now();
+            sends.add(pubSub.publish(topic, notification(refs.get(i))));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        return Run.of(n, first, sent, awaitResults(refs));
+    }
+
+    /** The same uploads handed to the dispatchers in-process, shared round-robin between the workers. */
+    private Run workerAlone() throws Exception {
+        List<ObjectRef> refs = uploads();
+        List<JobDispatcher> dispatchers =
+                workers.stream().map(w -> w.getBean(JobDispatcher.class)).toList();
+        Instant[] sent = new Instant[n];
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+        Instant first = Instant.now();
+        for (int i = 0; i < n; i++) {
+            sent[i] = Instant.now();
+            outcomes.add(dispatchers
+                    .get(i % dispatchers.size())
+                    .dispatch(new JobRequest.ScoreUpload(refs.get(i), "benchmark")));
+        }
+        CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+        return Run.of(n, first, sent, awaitResults(refs));
+    }
+
+    /** When each upload's result says it was scored (waits for every one). */
+    private Instant[] awaitResults(List<ObjectRef> refs) throws Exception {
+        Instant[] scored = new Instant[refs.size()];
+        for (int i = 0; i < refs.size(); i++) {
+            Path result = data.resolve("local/predictions/" + refs.get(i).name() + ".json");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!Files.exists(result)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no result for " + refs.get(i) + " after 5 minutes");
+                }
+                Thread.sleep(5);
+            }
+            scored[i] = Instant.parse(
+                    JSON.readTree(Files.readAllBytes(result)).path("scoredAt").asString());
+        }
+        return scored;
+    }
+
+    private static PubsubMessage notification(ObjectRef ref) {
+        return PubsubMessage.newBuilder()
+                .setData(ByteString.copyFromUtf8("{}"))
+                .putAttributes("eventType", "OBJECT_FINALIZE")
+                .putAttributes("bucketId", ref.bucket())
+                .putAttributes("objectId", ref.name())
+                .putAttributes("objectGeneration", Long.toString(ref.generation()))
+                .putAttributes("payloadFormat", "JSON_API_V1")
+                .build();
+    }
+
+    /** A fresh database on the PostgreSQL server of {@code url}, for this run's job repository. */
+    private static String createDatabase(String url) throws Exception {
+        String database =
+                "orchard_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(url, "orchard", "orchard")) {
+            admin.createStatement().execute("CREATE DATABASE " + database);
+        }
+        return url.replaceAll("/[^/]*$", "/" + database);
     }
 }

@@ -95,6 +95,99 @@ class UploadLedgerTests {
     }
 
     @Test
+    void aWindowIsClaimedInOneGoWithTheAnswersOfSingleClaims() {
+        // given: one upload done, one held by a live worker, one whose holder died, one held by us, one new
+        UploadLedger a = worker("a");
+        UploadLedger other = worker("other");
+        UploadLedger dead = worker("dead");
+        ObjectRef done = new ObjectRef("local", "uploads/done.jpg", 1);
+        ObjectRef held = new ObjectRef("local", "uploads/held.jpg", 1);
+        ObjectRef orphan = new ObjectRef("local", "uploads/orphan.jpg", 1);
+        ObjectRef ours = new ObjectRef("local", "uploads/ours.jpg", 1);
+        ObjectRef fresh = new ObjectRef("local", "uploads/fresh.jpg", 1);
+        dead.claim(orphan);
+        clock.advance(Duration.ofMinutes(11));
+        other.claim(done);
+        other.complete(done);
+        other.claim(held);
+        a.claim(ours);
+
+        // when
+        var claims = a.claimAll(List.of(fresh, done, held, orphan, ours, fresh));
+
+        // then: answers in the order given (a repeated upload once), and the ledger agrees
+        assertThat(claims)
+                .containsExactly(
+                        java.util.Map.entry(fresh, Claim.CLAIMED),
+                        java.util.Map.entry(done, Claim.DONE),
+                        java.util.Map.entry(held, Claim.HELD_ELSEWHERE),
+                        java.util.Map.entry(orphan, Claim.CLAIMED),
+                        java.util.Map.entry(ours, Claim.CLAIMED));
+        assertThat(other.claim(fresh)).isEqualTo(Claim.HELD_ELSEWHERE);
+        assertThat(dead.claim(orphan)).as("taken over").isEqualTo(Claim.HELD_ELSEWHERE);
+        a.completeAll(List.of(fresh, orphan, ours));
+        assertThat(List.of(fresh, orphan, ours)).allMatch(a::isDone);
+        assertThat(other.claimAll(List.of(fresh, orphan, ours, held)).values())
+                .containsExactly(Claim.DONE, Claim.DONE, Claim.DONE, Claim.CLAIMED);
+    }
+
+    @Test
+    void aWindowRacingAnotherWorkersInsertFallsBackToSingleClaims() {
+        // given: another worker inserts one of the window's uploads while the window's rows are read
+        UploadLedger other = worker("other");
+        ObjectRef first = new ObjectRef("local", "uploads/first.jpg", 1);
+        ObjectRef raced = new ObjectRef("local", "uploads/raced.jpg", 1);
+        JdbcTemplate racing = new JdbcTemplate(jdbc.getDataSource()) {
+            private boolean inserted;
+
+            @Override
+            public void query(String sql, org.springframework.jdbc.core.RowCallbackHandler handler, Object... args) {
+                super.query(sql, handler, args);
+                if (!inserted) {
+                    inserted = true;
+                    other.claim(raced); // committed in its own transaction, after our read
+                }
+            }
+        };
+        UploadLedger a = new UploadLedger(racing, transactions, "a", Duration.ofMinutes(10), clock);
+
+        // when
+        var claims = a.claimAll(List.of(first, raced));
+
+        // then: the batch insert hit the other's row, was rolled back, and each was claimed alone
+        assertThat(claims).containsEntry(first, Claim.CLAIMED).containsEntry(raced, Claim.HELD_ELSEWHERE);
+        assertThat(other.claim(first)).isEqualTo(Claim.HELD_ELSEWHERE);
+    }
+
+    @Test
+    void overlappingWindowsOfManyWorkersClaimEachUploadOnce() throws Exception {
+        List<ObjectRef> uploads = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            uploads.add(new ObjectRef("local", "uploads/" + i + ".jpg", 1));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<java.util.Map<ObjectRef, Claim>>> windows = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            UploadLedger ledger = worker("w" + w);
+            List<ObjectRef> mine = new ArrayList<>(uploads);
+            java.util.Collections.shuffle(mine, new java.util.Random(w));
+            windows.add(pool.submit(() -> {
+                go.await();
+                return ledger.claimAll(mine);
+            }));
+        }
+        go.countDown();
+        java.util.Map<ObjectRef, Integer> winners = new java.util.HashMap<>();
+        for (Future<java.util.Map<ObjectRef, Claim>> window : windows) {
+            window.get().forEach((ref, claim) -> winners.merge(ref, claim == Claim.CLAIMED ? 1 : 0, Integer::sum));
+        }
+        pool.shutdown();
+        assertThat(winners).hasSize(200).allSatisfy((ref, count) -> assertThat(count)
+                .isEqualTo(1));
+    }
+
+    @Test
     void concurrentClaimsHaveExactlyOneWinner() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
