@@ -76,9 +76,13 @@ public final class LocalBlobStore implements BlobStore {
         Path path = pathOf(bucket, name);
         long limit = Math.min(maxBytes, MAX_CONTENT);
         for (int attempt = 0; attempt < 5; attempt++) {
+            if (!Files.isRegularFile(path)) {
+                return Optional.empty(); // the common miss answered without an exception
+            }
             try {
-                long before = generationOf(path);
-                long size = Files.size(path);
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                long before = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+                long size = attributes.size();
                 if (size > limit) {
                     throw new ObjectTooLargeException(bucket, name, Long.toString(size), limit);
                 }
@@ -104,6 +108,9 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public Optional<StoredObject> stat(String bucket, String name) {
         Path path = pathOf(bucket, name);
+        if (!Files.isRegularFile(path)) {
+            return Optional.empty();
+        }
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
@@ -130,7 +137,7 @@ public final class LocalBlobStore implements BlobStore {
                 Files.write(staged, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Files.setLastModifiedTime(staged, FileTime.from(generation, TimeUnit.MICROSECONDS));
                 Path parent = path.getParent();
-                if (parent != null) {
+                if (parent != null && !Files.isDirectory(parent)) {
                     Files.createDirectories(parent);
                 }
                 Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -38,7 +38,8 @@ public class ScoreUploadJobConfiguration {
             JsonMapper json,
             ObjectProvider<Clock> clock,
             dev.orchard.system.Spans spans,
-            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
+            UploadProperties properties) {
         return new UploadScorer(
                 store,
                 decoder,
@@ -47,8 +48,8 @@ public class ScoreUploadJobConfiguration {
                 json,
                 clock.getIfAvailable(Clock::systemUTC),
                 spans,
-                new UploadMetrics(
-                        meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)));
+                new UploadMetrics(meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)),
+                properties.inferenceBatchSize());
     }
 
     @Bean

@@ -15,7 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * @param queueCapacity how many formed windows may wait for a worker before new ones are refused
  *     (their triggers offer them again later)
  * @param window how long uploads are gathered before their window is scored
- * @param maxWindowSize the most uploads in one window (also the inference batch size)
+ * @param maxWindowSize the most uploads in one window: one {@code score-uploads} job execution, one
+ *     ledger transaction to claim them and one to mark them done; a window holds only references,
+ *     so under load larger windows spread the per-window work over more uploads
+ * @param inferenceBatchSize the most uploads decoded and classified in one inference call (a window
+ *     is scored in batches of this size: decoded images are held for one batch at a time)
  * @param claimLease how long a worker's claim on an upload holds unless renewed; a live worker
  *     renews its claims every third of it, so a claim runs out only when its worker died
  * @param workerId this worker's name in the ledger; defaults to a name kept in the local data
@@ -27,6 +31,7 @@ public record UploadProperties(
         @DefaultValue("2") @Min(1) int workers,
         @DefaultValue("100") @Min(1) int queueCapacity,
         @DefaultValue("200ms") @NotNull Duration window,
-        @DefaultValue("64") @Min(1) @Max(4096) int maxWindowSize,
+        @DefaultValue("256") @Min(1) @Max(4096) int maxWindowSize,
+        @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
         @DefaultValue("30s") @NotNull Duration claimLease,
         String workerId) {}

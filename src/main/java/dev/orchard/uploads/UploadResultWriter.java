@@ -43,21 +43,25 @@ final class UploadResultWriter {
             log.info("{}: a newer generation already has a result; not writing {}", source, target);
             return;
         }
+        // the common case first: no result yet, so no read before the create-only write
+        WritePrecondition precondition = WritePrecondition.doesNotExist();
         for (int attempt = 0; attempt < 20; attempt++) {
-            Optional<Blob> existing = store.get(source.bucket(), target);
-            if (generationIn(existing) > source.generation()) {
-                log.info("{}: a newer generation already has a result; not writing {}", source, target);
-                return;
+            if (attempt > 0) {
+                Optional<Blob> existing = store.get(source.bucket(), target);
+                if (generationIn(existing) > source.generation()) {
+                    log.info("{}: a newer generation already has a result; not writing {}", source, target);
+                    return;
+                }
+                precondition = existing.map(
+                                b -> WritePrecondition.generationMatch(b.ref().generation()))
+                        .orElse(WritePrecondition.doesNotExist());
             }
-            WritePrecondition precondition = existing.map(
-                            b -> WritePrecondition.generationMatch(b.ref().generation()))
-                    .orElse(WritePrecondition.doesNotExist());
             try {
                 store.put(source.bucket(), target, content, precondition);
                 removeOlder(source, sibling);
                 return;
-            } catch (PreconditionFailedException raced) {
-                // another job wrote meanwhile; re-read and compare generations again
+            } catch (PreconditionFailedException exists) {
+                // a result is there (an earlier generation's, or another job's meanwhile): read it and compare
             }
         }
         throw new IllegalStateException("could not write " + target + " after 20 attempts");

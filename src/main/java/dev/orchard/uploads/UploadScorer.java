@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scores a window of uploads with one champion lease and one batched inference call, and writes
- * one result per upload.
+ * Scores a window of uploads with one champion lease, one ledger transaction to claim them and
+ * one to mark them done, batched inference calls of at most {@code batchSize}, and one result per
+ * upload.
  *
  * <p>Failure contract, per upload: a generation already done is a {@link Outcome#DUPLICATE}, one
  * claimed by a live worker is {@link Outcome#HELD_ELSEWHERE} (the dispatcher re-checks later); a bad image (too large, too many pixels, not an image, corrupt) gets an
@@ -45,6 +46,7 @@ public final class UploadScorer {
     private final Clock clock;
     private final Spans spans;
     private final UploadMetrics metrics;
+    private final int batchSize;
 
     /** What a window did: uploads looked at, results written, error results written. */
     public record Counts(int read, int written, int rejected) {}
@@ -56,12 +58,15 @@ public final class UploadScorer {
             UploadLedger ledger,
             JsonMapper json,
             Clock clock) {
-        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none());
+        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none(), 32);
     }
 
     /**
      * With {@code spans}: each upload's read and decode, and its result, are spans in the
-     * upload's own trace (its notification's); the window's inference call is a span of its own.
+     * upload's own trace (its notification's); the window's inference calls are spans of their own.
+     *
+     * @param batchSize the most uploads decoded and classified at once (a window of more is scored
+     *     in several inference calls, so its decoded images never all sit in memory together)
      */
     public UploadScorer(
             BlobStore store,
@@ -71,7 +76,9 @@ public final class UploadScorer {
             JsonMapper json,
             Clock clock,
             Spans spans,
-            UploadMetrics metrics) {
+            UploadMetrics metrics,
+            int batchSize) {
+        this.batchSize = batchSize;
         this.spans = spans;
         this.metrics = metrics;
         this.store = store;
@@ -105,31 +112,54 @@ public final class UploadScorer {
                 window.objects().forEach(o -> window.report(o, Outcome.FAILED));
                 return new Counts(0, 0, 0);
             }
-            Finished finished = new Finished();
-            List<ObjectRef> decoded = new ArrayList<>();
-            List<float[]> inputs = new ArrayList<>();
+            List<ObjectRef> claimed = new ArrayList<>();
             for (ObjectRef object : window.objects()) {
                 UploadLedger.Claim claim = claims.get(object);
-                if (claim != UploadLedger.Claim.CLAIMED) {
+                if (claim == UploadLedger.Claim.CLAIMED) {
+                    claimed.add(object);
+                } else {
                     window.report(
                             object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
-                    continue;
-                }
-                Optional<float[]> input = prepare(window, object, model, finished);
-                if (input.isPresent()) {
-                    decoded.add(object);
-                    inputs.add(input.get());
                 }
             }
-            // one inference call serves uploads of many traces: it is a trace of its own, the window's
-            try (Spans.Active span = spans.start("upload window", null)
-                    .tag("orchard.window", window.id())
-                    .tag("orchard.uploads", Integer.toString(decoded.size()))) {
-                classify(window, model, decoded, inputs, finished);
+            Finished finished = new Finished();
+            // decoded inputs are held for one inference batch at a time, however large the window
+            for (int from = 0; from < claimed.size(); from += batchSize) {
+                scoreBatch(window, model, claimed.subList(from, Math.min(claimed.size(), from + batchSize)), finished);
             }
             int done = markDone(window, finished.objects);
+            if (done > 0) {
+                log.info(
+                        "window {}: {} upload(s) scored by {} v{}, {} rejected, {} of {} already done or held elsewhere",
+                        window.id(),
+                        finished.written,
+                        model.manifest().name(),
+                        model.manifest().version(),
+                        finished.rejected,
+                        window.objects().size() - claimed.size(),
+                        window.objects().size());
+            }
             return new Counts(
                     window.objects().size(), done == 0 ? 0 : finished.written, done == 0 ? 0 : finished.rejected);
+        }
+    }
+
+    /** Reads and decodes {@code objects}, classifies them in one inference call and writes their results. */
+    private void scoreBatch(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> objects, Finished finished) {
+        List<ObjectRef> decoded = new ArrayList<>();
+        List<float[]> inputs = new ArrayList<>();
+        for (ObjectRef object : objects) {
+            Optional<float[]> input = prepare(window, object, model, finished);
+            if (input.isPresent()) {
+                decoded.add(object);
+                inputs.add(input.get());
+            }
+        }
+        // one inference call serves uploads of many traces: it is a trace of its own, the window's
+        try (Spans.Active span = spans.start("upload window", null)
+                .tag("orchard.window", window.id())
+                .tag("orchard.uploads", Integer.toString(decoded.size()))) {
+            classify(window, model, decoded, inputs, finished);
         }
     }
 
@@ -245,7 +275,7 @@ public final class UploadScorer {
                 metrics.predicted(object.generation(), clock.instant());
                 finished.objects.add(object);
                 finished.written++;
-                log.info(
+                log.debug(
                         "{} -> {} ({}) by {} v{}",
                         object,
                         prediction.label(),
