@@ -48,7 +48,12 @@ public final class LocalBlobStore implements BlobStore {
     private final Path tmp;
     private final Path locks;
     private final Clock clock;
-    private final ConcurrentHashMap<String, ReentrantLock> bucketLocks = new ConcurrentHashMap<>();
+    /**
+     * In-process locks by lock file, shared by every store of this JVM: a JVM may hold one
+     * {@link FileLock} per file, so two stores over one root (two workers in one JVM) must take turns
+     * here before the file lock, which only orders processes.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS_BY_FILE = new ConcurrentHashMap<>();
 
     public LocalBlobStore(Path root, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
@@ -242,12 +247,10 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     private <T> T underBucketLock(String bucket, java.util.function.Supplier<T> action) {
-        ReentrantLock lock = bucketLocks.computeIfAbsent(bucket, b -> new ReentrantLock());
+        Path lockFile = locks.resolve(bucketDirectory(bucket).getFileName() + ".lock");
+        ReentrantLock lock = LOCKS_BY_FILE.computeIfAbsent(lockFile, f -> new ReentrantLock());
         lock.lock();
-        try (FileChannel channel = FileChannel.open(
-                        locks.resolve(bucketDirectory(bucket).getFileName() + ".lock"),
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = channel.lock()) {
             return action.get();
         } catch (IOException e) {

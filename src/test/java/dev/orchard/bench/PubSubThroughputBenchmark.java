@@ -334,6 +334,12 @@ public final class PubSubThroughputBenchmark {
                     .dispatch(new JobRequest.ScoreUpload(refs.get(i), "benchmark")));
         }
         CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+        java.util.Map<Outcome, Long> counts = outcomes.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        CompletableFuture::join, java.util.stream.Collectors.counting()));
+        if (!counts.keySet().equals(java.util.Set.of(Outcome.COMPLETED))) {
+            throw new IllegalStateException("in-process uploads ended " + counts);
+        }
         return Run.of(n, first, sent, awaitResults(refs));
     }
 

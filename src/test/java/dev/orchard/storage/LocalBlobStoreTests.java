@@ -27,6 +27,39 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
     }
 
     @Test
+    void twoStoresOverOneRootInOneProcessTakeTurnsAndKeepCompareAndSwap() throws Exception {
+        // given: two workers in one JVM over the same data directory
+        LocalBlobStore other = new LocalBlobStore(root, Clock.systemUTC());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Boolean>> writes = new java.util.ArrayList<>();
+
+        // when: both create the same 50 objects at once, create-only
+        for (int i = 0; i < 200; i++) {
+            LocalBlobStore writer = i % 2 == 0 ? store : other;
+            String name = "results/" + (i % 50) + ".json";
+            writes.add(pool.submit(() -> {
+                go.await();
+                try {
+                    writer.put(BUCKET, name, new byte[] {1}, WritePrecondition.doesNotExist());
+                    return true;
+                } catch (PreconditionFailedException lost) {
+                    return false;
+                }
+            }));
+        }
+        go.countDown();
+        int created = 0;
+        for (var write : writes) {
+            created += write.get() ? 1 : 0; // no OverlappingFileLockException: the two stores share a lock
+        }
+        pool.shutdown();
+
+        // then: each object created exactly once
+        assertThat(created).isEqualTo(50);
+    }
+
+    @Test
     void writesLandUnderTheBucketDirectoryAndLeaveNoStagingFiles() throws Exception {
         // when
         store.put(BUCKET, "uploads/x.jpg", new byte[] {1, 2, 3}, WritePrecondition.none());
