@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li><b>raw</b>: decode + batched inference (64 per call) of the same images in a tight loop, on
- *       as many threads as the worker has job threads;
+ *       as many threads as the worker has job threads (median of 9 rounds);
  *   <li><b>Pub/Sub alone</b>: the same number of notifications published at once and acked on
  *       arrival by a subscriber with the worker's settings, no work — the emulator's and the
  *       client's own ceiling on this machine;
@@ -207,15 +207,15 @@ public final class PubSubThroughputBenchmark {
                         : String.format(Locale.ROOT, "   ÷ Pub/Sub alone %.3f", run.rate() / pubSubAlone));
     }
 
-    /** Decode + batched inference of the same images, on {@code threads} threads, warmed up first. */
+    /** Decode + batched inference of the same images, on {@code threads} threads: the median of 9 rounds. */
     private double rawRate(int threads) throws Exception {
         ImageDecoder decoder = app.getBean(ImageDecoder.class);
         try (LoadedModel.Lease model = app.getBean(ChampionModels.class).lease("fashion")) {
             Classifier classifier = model.classifier();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                double rate = 0;
-                for (int round = 0; round < 3; round++) {
+                double[] rates = new double[9];
+                for (int round = 0; round < rates.length; round++) {
                     CountDownLatch go = new CountDownLatch(1);
                     List<Future<?>> done = new ArrayList<>();
                     for (int t = 0; t < threads; t++) {
@@ -232,9 +232,10 @@ public final class PubSubThroughputBenchmark {
                     for (Future<?> f : done) {
                         f.get();
                     }
-                    rate = n / ((System.nanoTime() - start) / 1e9);
+                    rates[round] = n / ((System.nanoTime() - start) / 1e9);
                 }
-                return rate;
+                Arrays.sort(rates);
+                return rates[rates.length / 2];
             } finally {
                 pool.shutdown();
             }
