@@ -203,6 +203,10 @@ public final class UploadLedger {
      * The ledger rows of {@code refs}: per bucket, a few hundred names per statement ({@code BUCKET = ?
      * AND OBJECT_NAME IN (...)}, which the primary key answers), other generations dropped here.
      */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+            value = "SQL_INJECTION_SPRING_JDBC",
+            justification = "the statement is built from constants and a number of (?, ?, ?) placeholders;"
+                    + " every key is a bound parameter")
     private Map<ObjectRef, Row> rowsOf(List<ObjectRef> refs) {
         Map<ObjectRef, Row> rows = new HashMap<>();
         Map<String, List<String>> namesByBucket = new LinkedHashMap<>();
