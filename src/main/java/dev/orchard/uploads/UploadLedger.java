@@ -200,8 +200,9 @@ public final class UploadLedger {
     }
 
     /**
-     * The ledger rows of {@code refs}: per bucket, a few hundred names per statement ({@code BUCKET = ?
-     * AND OBJECT_NAME IN (...)}, which the primary key answers), other generations dropped here.
+     * The ledger rows of {@code refs}, a few hundred keys per statement: {@code (BUCKET, OBJECT_NAME,
+     * GENERATION) IN (...)}, which both H2 and PostgreSQL answer from the primary key (H2 scans the
+     * whole bucket for {@code BUCKET = ? AND OBJECT_NAME IN (...)} or an {@code OR} of keys).
      */
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
             value = "SQL_INJECTION_SPRING_JDBC",
@@ -209,36 +210,28 @@ public final class UploadLedger {
                     + " every key is a bound parameter")
     private Map<ObjectRef, Row> rowsOf(List<ObjectRef> refs) {
         Map<ObjectRef, Row> rows = new HashMap<>();
-        Map<String, List<String>> namesByBucket = new LinkedHashMap<>();
-        refs.forEach(ref -> namesByBucket
-                .computeIfAbsent(ref.bucket(), b -> new ArrayList<>())
-                .add(ref.name()));
-        java.util.Set<ObjectRef> wanted = new java.util.HashSet<>(refs);
-        namesByBucket.forEach((bucket, names) -> {
-            List<String> distinct = names.stream().distinct().toList();
-            for (int from = 0; from < distinct.size(); from += BATCH) {
-                List<String> part = distinct.subList(from, Math.min(distinct.size(), from + BATCH));
-                List<Object> arguments = new ArrayList<>(part.size() + 1);
-                arguments.add(bucket);
-                arguments.addAll(part);
-                jdbc.query(
-                        "SELECT OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL FROM " + TABLE
-                                + " WHERE BUCKET = ? AND OBJECT_NAME IN ("
-                                + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")",
-                        result -> {
-                            ObjectRef ref = new ObjectRef(bucket, result.getString(1), result.getLong(2));
-                            if (wanted.contains(ref)) {
-                                rows.put(
-                                        ref,
-                                        new Row(
-                                                "DONE".equals(result.getString(3)),
-                                                result.getString(4),
-                                                result.getTimestamp(5)));
-                            }
-                        },
-                        arguments.toArray());
+        for (int from = 0; from < refs.size(); from += BATCH) {
+            List<ObjectRef> part = refs.subList(from, Math.min(refs.size(), from + BATCH));
+            Object[] keys = new Object[part.size() * 3];
+            for (int k = 0; k < part.size(); k++) {
+                keys[3 * k] = part.get(k).bucket();
+                keys[3 * k + 1] = part.get(k).name();
+                keys[3 * k + 2] = part.get(k).generation();
             }
-        });
+            jdbc.query(
+                    "SELECT BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL FROM " + TABLE
+                            + " WHERE (BUCKET, OBJECT_NAME, GENERATION) IN ("
+                            + String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)")) + ")",
+                    result -> {
+                        rows.put(
+                                new ObjectRef(result.getString(1), result.getString(2), result.getLong(3)),
+                                new Row(
+                                        "DONE".equals(result.getString(4)),
+                                        result.getString(5),
+                                        result.getTimestamp(6)));
+                    },
+                    keys);
+        }
         return rows;
     }
 

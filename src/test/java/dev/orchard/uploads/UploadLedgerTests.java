@@ -29,10 +29,15 @@ class UploadLedgerTests {
 
     @BeforeEach
     void setUp() throws Exception {
-        var dataSource = new SimpleDriverDataSource(
-                new org.h2.Driver(), "jdbc:h2:mem:ledger-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        javax.sql.DataSource dataSource = dataSource();
         jdbc = new JdbcTemplate(dataSource);
         transactions = new DataSourceTransactionManager(dataSource);
+    }
+
+    /** A fresh, empty database for one test. */
+    javax.sql.DataSource dataSource() throws Exception {
+        return new SimpleDriverDataSource(
+                new org.h2.Driver(), "jdbc:h2:mem:ledger-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
     }
 
     UploadLedger worker(String name) {
