@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -16,10 +17,11 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 @EnabledIf("dev.orchard.testing.TestBackends#postgresAvailable")
 class UploadLedgerPostgresIntegrationTests extends UploadLedgerTests {
 
+    private String database;
+
     @Override
     DataSource dataSource() throws Exception {
-        String database =
-                "ledger_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        database = "ledger_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(TestBackends.postgresUrl(), "orchard", "orchard")) {
             admin.createStatement().execute("CREATE DATABASE " + database);
         }
@@ -28,5 +30,12 @@ class UploadLedgerPostgresIntegrationTests extends UploadLedgerTests {
                 TestBackends.postgresUrl().replaceAll("/[^/]*$", "/" + database),
                 "orchard",
                 "orchard");
+    }
+
+    @AfterEach
+    void dropDatabase() throws Exception {
+        try (Connection admin = DriverManager.getConnection(TestBackends.postgresUrl(), "orchard", "orchard")) {
+            admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
     }
 }
