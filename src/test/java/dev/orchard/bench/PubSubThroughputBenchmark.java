@@ -107,6 +107,12 @@ public final class PubSubThroughputBenchmark {
                         .run(rounds, database == null ? "H2 (embedded)" : "PostgreSQL");
             } finally {
                 workers.forEach(ConfigurableApplicationContext::close);
+                if (database != null) {
+                    try (Connection admin = DriverManager.getConnection(postgres, "orchard", "orchard")) {
+                        admin.createStatement()
+                                .execute("DROP DATABASE IF EXISTS " + database.replaceAll(".*/", "") + " WITH (FORCE)");
+                    }
+                }
             }
         }
     }
