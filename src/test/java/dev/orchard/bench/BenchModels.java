@@ -10,11 +10,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-/** Registers an exported benchmark SavedModel (10 classes) and makes it champion. */
+/** Registers an exported benchmark SavedModel (10 classes) and makes it champion (in place of any). */
 final class BenchModels {
 
     static final List<String> LABELS =
@@ -44,7 +43,7 @@ final class BenchModels {
                                 artifacts),
                         "benchmark")
                 .version();
-        registry.promote(name, version, Optional.empty(), "benchmark", "benchmark model");
+        registry.promote(name, version, registry.champion(name), "benchmark", "benchmark model");
         return version;
     }
 }
