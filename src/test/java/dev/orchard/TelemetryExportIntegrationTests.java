@@ -115,9 +115,10 @@ class TelemetryExportIntegrationTests {
         ReceivedSpan seen =
                 awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload seen"));
         assertThat(seen.parentSpanId()).isEmpty();
-        ReceivedSpan claimed =
-                awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload read-decode"));
-        awaitSpan(s -> s.name().equals("storage get") && s.parentSpanId().equals(claimed.spanId()));
+        ReceivedSpan read =
+                awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload read"));
+        awaitSpan(s -> s.name().equals("storage get") && s.parentSpanId().equals(read.spanId()));
+        awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload decode"));
         ReceivedSpan written =
                 awaitSpan(s -> s.traceId().equals(uploadTrace) && s.name().equals("upload result"));
         awaitSpan(s -> s.name().equals("storage put") && s.parentSpanId().equals(written.spanId()));

@@ -39,7 +39,8 @@ public class ScoreUploadJobConfiguration {
             ObjectProvider<Clock> clock,
             dev.orchard.system.Spans spans,
             ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters,
-            UploadProperties properties) {
+            UploadProperties properties,
+            UploadIo uploadIo) {
         return new UploadScorer(
                 store,
                 decoder,
@@ -49,7 +50,13 @@ public class ScoreUploadJobConfiguration {
                 clock.getIfAvailable(Clock::systemUTC),
                 spans,
                 new UploadMetrics(meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)),
-                properties.inferenceBatchSize());
+                properties.inferenceBatchSize(),
+                uploadIo);
+    }
+
+    @Bean(destroyMethod = "close")
+    UploadIo uploadIo(UploadProperties properties) {
+        return new UploadIo(properties.ioThreads(), properties.readAhead());
     }
 
     @Bean

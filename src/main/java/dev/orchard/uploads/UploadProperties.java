@@ -20,6 +20,12 @@ import org.springframework.validation.annotation.Validated;
  *     so under load larger windows spread the per-window work over more uploads
  * @param inferenceBatchSize the most uploads decoded and classified in one inference call (a window
  *     is scored in batches of this size: decoded images are held for one batch at a time)
+ * @param ioThreads threads for the storage calls of windows (reads and result writes), shared by
+ *     all of this worker's windows: on Cloud Storage each call waits a network round trip, so a window
+ *     makes them side by side
+ * @param readAhead how many uploads a window may have read, or being read, ahead of the one it
+ *     decodes; with {@code workers} it bounds the upload bytes held at once ({@code workers ×
+ *     readAhead × orchard.images.max-bytes})
  * @param claimLease how long a worker's claim on an upload holds unless renewed; a live worker
  *     renews its claims every third of it, so a claim runs out only when its worker died
  * @param workerId this worker's name in the ledger; defaults to a name kept in the local data
@@ -33,5 +39,7 @@ public record UploadProperties(
         @DefaultValue("200ms") @NotNull Duration window,
         @DefaultValue("256") @Min(1) @Max(4096) int maxWindowSize,
         @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
+        @DefaultValue("16") @Min(1) @Max(256) int ioThreads,
+        @DefaultValue("8") @Min(1) @Max(256) int readAhead,
         @DefaultValue("30s") @NotNull Duration claimLease,
         String workerId) {}

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,6 +48,7 @@ public final class UploadScorer {
     private final Spans spans;
     private final UploadMetrics metrics;
     private final int batchSize;
+    private final UploadIo io;
 
     /** What a window did: uploads looked at, results written, error results written. */
     public record Counts(int read, int written, int rejected) {}
@@ -58,15 +60,16 @@ public final class UploadScorer {
             UploadLedger ledger,
             JsonMapper json,
             Clock clock) {
-        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none(), 32);
+        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none(), 32, new UploadIo(4, 4));
     }
 
     /**
-     * With {@code spans}: each upload's read and decode, and its result, are spans in the
-     * upload's own trace (its notification's); the window's inference calls are spans of their own.
+     * With {@code spans}: each upload's read, decode and result are spans in the upload's own trace
+     * (its notification's); the window's inference calls are spans of their own.
      *
      * @param batchSize the most uploads decoded and classified at once (a window of more is scored
      *     in several inference calls, so its decoded images never all sit in memory together)
+     * @param io runs the reads and result writes side by side
      */
     public UploadScorer(
             BlobStore store,
@@ -77,8 +80,10 @@ public final class UploadScorer {
             Clock clock,
             Spans spans,
             UploadMetrics metrics,
-            int batchSize) {
+            int batchSize,
+            UploadIo io) {
         this.batchSize = batchSize;
+        this.io = io;
         this.spans = spans;
         this.metrics = metrics;
         this.store = store;
@@ -144,17 +149,20 @@ public final class UploadScorer {
         }
     }
 
-    /** Reads and decodes {@code objects}, classifies them in one inference call and writes their results. */
+    /**
+     * Reads {@code objects} (side by side, a few ahead), decodes them on this thread, classifies them
+     * in one inference call and writes their results (side by side).
+     */
     private void scoreBatch(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> objects, Finished finished) {
         List<ObjectRef> decoded = new ArrayList<>();
         List<float[]> inputs = new ArrayList<>();
-        for (ObjectRef object : objects) {
-            Optional<float[]> input = prepare(window, object, model, finished);
+        io.readInOrder(objects, object -> read(window, object), (object, read) -> {
+            Optional<float[]> input = decode(window, object, read, model, finished);
             if (input.isPresent()) {
                 decoded.add(object);
                 inputs.add(input.get());
             }
-        }
+        });
         // one inference call serves uploads of many traces: it is a trace of its own, the window's
         try (Spans.Active span = spans.start("upload window", null)
                 .tag("orchard.window", window.id())
@@ -188,22 +196,38 @@ public final class UploadScorer {
         return finished.size();
     }
 
-    /** Reads and decodes one claimed upload; empty when it needs no inference (outcome settled). */
-    private Optional<float[]> prepare(
-            UploadWindow window, ObjectRef object, LoadedModel.Lease model, Finished finished) {
+    /** Reads one claimed upload (on the I/O pool), in a span of its own trace. */
+    private Optional<Blob> read(UploadWindow window, ObjectRef object) {
         try (Spans.Active span =
-                spans.start("upload read-decode", window.contextOf(object)).tag("orchard.object", object.toString())) {
-            return readAndDecode(window, object, model, finished);
+                spans.start("upload read", window.contextOf(object)).tag("orchard.object", object.toString())) {
+            return store.get(object, decoder.maxBytes());
         }
     }
 
-    private Optional<float[]> readAndDecode(
-            UploadWindow window, ObjectRef object, LoadedModel.Lease model, Finished finished) {
+    /** Decodes one read upload; empty when it needs no inference (outcome settled). */
+    private Optional<float[]> decode(
+            UploadWindow window,
+            ObjectRef object,
+            Supplier<Optional<Blob>> read,
+            LoadedModel.Lease model,
+            Finished finished) {
+        try (Spans.Active span =
+                spans.start("upload decode", window.contextOf(object)).tag("orchard.object", object.toString())) {
+            return decodeRead(window, object, read, model, finished);
+        }
+    }
+
+    private Optional<float[]> decodeRead(
+            UploadWindow window,
+            ObjectRef object,
+            Supplier<Optional<Blob>> read,
+            LoadedModel.Lease model,
+            Finished finished) {
         UploadSpec spec = window.spec();
         try {
             Optional<Blob> blob;
             try {
-                blob = store.get(object, decoder.maxBytes());
+                blob = read.get();
             } catch (ObjectTooLargeException e) {
                 return rejected(window, object, "TOO_LARGE", e.getMessage(), finished);
             }
@@ -251,40 +275,52 @@ public final class UploadScorer {
             objects.forEach(o -> fail(window, o, e));
             return;
         }
+        List<Supplier<ObjectRef>> writes = new ArrayList<>(objects.size());
         for (int i = 0; i < objects.size(); i++) {
             ObjectRef object = objects.get(i);
             Prediction prediction = predictions.get(i);
-            String trace = window.traceOf(object);
-            try (Spans.Active span = spans.start("upload result", window.contextOf(object))
-                    .tag("orchard.object", object.toString())
-                    .tag("orchard.label", prediction.label())) {
-                results.writePrediction(
-                        window.spec(),
-                        object,
-                        new UploadPrediction(
-                                object.bucket(),
-                                object.name(),
-                                object.generation(),
-                                prediction.label(),
-                                prediction.confidence(),
-                                prediction.top(),
-                                model.manifest().name(),
-                                model.manifest().version(),
-                                clock.instant(),
-                                trace));
-                metrics.predicted(object.generation(), clock.instant());
-                finished.objects.add(object);
+            writes.add(() -> writeResult(window, model, object, prediction));
+        }
+        List<Supplier<ObjectRef>> written = io.all(writes);
+        for (int i = 0; i < objects.size(); i++) {
+            try {
+                finished.objects.add(written.get(i).get());
                 finished.written++;
-                log.debug(
-                        "{} -> {} ({}) by {} v{}",
-                        object,
-                        prediction.label(),
-                        String.format(Locale.ROOT, "%.3f", prediction.confidence()),
-                        model.manifest().name(),
-                        model.manifest().version());
             } catch (RuntimeException e) {
-                fail(window, object, e);
+                fail(window, objects.get(i), e);
             }
+        }
+    }
+
+    /** Writes one upload's result (on the I/O pool), in a span of its own trace. */
+    private ObjectRef writeResult(
+            UploadWindow window, LoadedModel.Lease model, ObjectRef object, Prediction prediction) {
+        try (Spans.Active span = spans.start("upload result", window.contextOf(object))
+                .tag("orchard.object", object.toString())
+                .tag("orchard.label", prediction.label())) {
+            results.writePrediction(
+                    window.spec(),
+                    object,
+                    new UploadPrediction(
+                            object.bucket(),
+                            object.name(),
+                            object.generation(),
+                            prediction.label(),
+                            prediction.confidence(),
+                            prediction.top(),
+                            model.manifest().name(),
+                            model.manifest().version(),
+                            clock.instant(),
+                            window.traceOf(object)));
+            metrics.predicted(object.generation(), clock.instant());
+            log.debug(
+                    "{} -> {} ({}) by {} v{}",
+                    object,
+                    prediction.label(),
+                    String.format(Locale.ROOT, "%.3f", prediction.confidence()),
+                    model.manifest().name(),
+                    model.manifest().version());
+            return object;
         }
     }
 

@@ -101,6 +101,7 @@ public final class PubSubThroughputBenchmark {
                         settings.add("--spring.datasource.password=orchard");
                     }
                     workers.add(new SpringApplicationBuilder(OrchardApplication.class)
+                            .initializers(PubSubThroughputBenchmark::distantStore)
                             .run(settings.toArray(String[]::new)));
                 }
                 new PubSubThroughputBenchmark(workers, data, topic, echoTopic, echo, uploads)
@@ -115,6 +116,26 @@ public final class PubSubThroughputBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * With {@code benchmark.store-round-trip} (a duration, e.g. {@code 20ms}), the workers' store
+     * waits that long on every call, as Cloud Storage's would; the benchmark's own writes do not.
+     */
+    private static void distantStore(org.springframework.context.ConfigurableApplicationContext context) {
+        String roundTrip = System.getProperty("benchmark.store-round-trip", "");
+        if (roundTrip.isBlank()) {
+            return;
+        }
+        Duration latency = org.springframework.boot.convert.DurationStyle.detectAndParse(roundTrip);
+        context.getBeanFactory().addBeanPostProcessor(new org.springframework.beans.factory.config.BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                return bean instanceof BlobStore store && !(bean instanceof DistantBlobStore)
+                        ? new DistantBlobStore(store, latency)
+                        : bean;
+            }
+        });
     }
 
     private final List<ConfigurableApplicationContext> workers;
@@ -139,7 +160,7 @@ public final class PubSubThroughputBenchmark {
         this.echoTopic = echoTopic;
         this.echo = echo;
         this.n = n;
-        this.store = app.getBean(BlobStore.class);
+        this.store = new dev.orchard.storage.LocalBlobStore(data, java.time.Clock.systemUTC());
         this.pubSub = app.getBean(PubSubTemplate.class);
         for (Path image : SampleDataset.images().subList(0, n)) {
             bytes.add(Files.readAllBytes(image));
