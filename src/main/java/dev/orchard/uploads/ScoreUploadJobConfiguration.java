@@ -54,9 +54,17 @@ public class ScoreUploadJobConfiguration {
                 uploadIo);
     }
 
+    /**
+     * {@code orchard.jobs.io-threads}, by default side by side on Cloud Storage, where each call waits
+     * a round trip, and inline on the local store, whose calls take microseconds and contend for one
+     * bucket lock (there, handing them to other threads cost throughput: docs/performance.md).
+     */
     @Bean(destroyMethod = "close")
-    UploadIo uploadIo(UploadProperties properties) {
-        return new UploadIo(properties.ioThreads(), properties.readAhead());
+    UploadIo uploadIo(UploadProperties properties, dev.orchard.storage.StorageProperties storage) {
+        int threads = properties.ioThreads() != null
+                ? properties.ioThreads()
+                : storage.adapter() == dev.orchard.storage.StorageProperties.Adapter.LOCAL ? 0 : 16;
+        return threads == 0 ? UploadIo.inline() : new UploadIo(threads, properties.readAhead());
     }
 
     @Bean

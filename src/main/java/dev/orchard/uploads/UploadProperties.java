@@ -21,8 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param inferenceBatchSize the most uploads decoded and classified in one inference call (a window
  *     is scored in batches of this size: decoded images are held for one batch at a time)
  * @param ioThreads threads for the storage calls of windows (reads and result writes), shared by
- *     all of this worker's windows: on Cloud Storage each call waits a network round trip, so a window
- *     makes them side by side
+ *     all of this worker's windows, so a window waits its round trips side by side; 0 runs them on
+ *     the window's thread. Default: 16 on Cloud Storage, where each call waits a network round
+ *     trip; 0 on the local store, whose calls take microseconds and share one bucket lock
  * @param readAhead how many uploads a window may have read, or being read, ahead of the one it
  *     decodes; with {@code workers} it bounds the upload bytes held at once ({@code workers ×
  *     readAhead × orchard.images.max-bytes})
@@ -39,7 +40,7 @@ public record UploadProperties(
         @DefaultValue("200ms") @NotNull Duration window,
         @DefaultValue("256") @Min(1) @Max(4096) int maxWindowSize,
         @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
-        @DefaultValue("16") @Min(1) @Max(256) int ioThreads,
+        @Min(0) @Max(256) Integer ioThreads,
         @DefaultValue("8") @Min(1) @Max(256) int readAhead,
         @DefaultValue("30s") @NotNull Duration claimLease,
         String workerId) {}

@@ -95,6 +95,10 @@ public final class PubSubThroughputBenchmark {
                             "--orchard.pubsub.dead-letter-topic=" + deadLetter,
                             "--spring.cloud.gcp.pubsub.emulator-host=" + emulator.host(),
                             "--spring.cloud.gcp.project-id=" + PubSubEmulator.PROJECT));
+                    if (!System.getProperty("benchmark.store-round-trip", "").isBlank()) {
+                        // as on Cloud Storage, unless benchmark.io-threads says otherwise (0: one call after another)
+                        settings.add("--orchard.jobs.io-threads=" + System.getProperty("benchmark.io-threads", "16"));
+                    }
                     if (database != null) {
                         settings.add("--spring.datasource.url=" + database);
                         settings.add("--spring.datasource.username=orchard");

@@ -56,6 +56,37 @@ class UploadIoTests {
     }
 
     @Test
+    void inlineRunsEverythingOnTheCallerInOrderAndKeepsFailures() {
+        UploadIo inline = UploadIo.inline();
+        String caller = Thread.currentThread().getName();
+        List<String> seen = new ArrayList<>();
+        inline.readInOrder(
+                List.of(1, 2, 3),
+                item -> {
+                    assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+                    if (item == 2) {
+                        throw new IllegalStateException("no 2");
+                    }
+                    return "read-" + item;
+                },
+                (item, read) -> {
+                    try {
+                        seen.add(read.get());
+                    } catch (IllegalStateException e) {
+                        seen.add(e.getMessage());
+                    }
+                });
+        List<Supplier<Integer>> ended = inline.all(List.of(() -> 1, () -> {
+            throw new IllegalArgumentException("no write");
+        }));
+
+        assertThat(seen).containsExactly("read-1", "no 2", "read-3");
+        assertThat(ended.get(0).get()).isEqualTo(1);
+        assertThatThrownBy(() -> ended.get(1).get()).hasMessage("no write");
+        inline.close();
+    }
+
+    @Test
     void allTasksRunSideBySideAndEachResultOrFailureIsKept() throws Exception {
         // given: 16 tasks that each wait until 8 run at once (a pool of 8: they must overlap)
         java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(8);
