@@ -211,20 +211,9 @@ public final class UploadScorer {
             Supplier<Optional<Blob>> read,
             LoadedModel.Lease model,
             Finished finished) {
+        UploadSpec spec = window.spec();
         try (Spans.Active span =
                 spans.start("upload decode", window.contextOf(object)).tag("orchard.object", object.toString())) {
-            return decodeRead(window, object, read, model, finished);
-        }
-    }
-
-    private Optional<float[]> decodeRead(
-            UploadWindow window,
-            ObjectRef object,
-            Supplier<Optional<Blob>> read,
-            LoadedModel.Lease model,
-            Finished finished) {
-        UploadSpec spec = window.spec();
-        try {
             Optional<Blob> blob;
             try {
                 blob = read.get();

@@ -1,8 +1,6 @@
 package dev.orchard.bench;
 
 import com.google.cloud.spring.pubsub.core.PubSubTemplate;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
 import dev.orchard.OrchardApplication;
 import dev.orchard.dispatch.JobDispatcher;
 import dev.orchard.dispatch.JobRequest;
@@ -61,6 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  * source .ci/services.sh &amp;&amp; start_pubsub_emulator [&amp;&amp; start_postgres]
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PubSubThroughputBenchmark \
  *     [-Dbenchmark.uploads=2000] [-Dbenchmark.rounds=3] [-Dbenchmark.replicas=2 -Dbenchmark.postgres=jdbc:postgresql://localhost:5432/postgres]
+ *     [-Dbenchmark.store-round-trip=20ms [-Dbenchmark.io-threads=16]]
  * </pre>
  */
 public final class PubSubThroughputBenchmark {
@@ -298,7 +297,8 @@ public final class PubSubThroughputBenchmark {
             long start = System.nanoTime();
             List<CompletableFuture<String>> sends = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                sends.add(pubSub.publish(echoTopic, notification(new ObjectRef("local", "echo/" + i, i + 1L))));
+                sends.add(pubSub.publish(
+                        echoTopic, PubSubEmulator.notification(new ObjectRef("local", "echo/" + i, i + 1L))));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
             if (!received.await(5, TimeUnit.MINUTES)) {
@@ -327,7 +327,7 @@ public final class PubSubThroughputBenchmark {
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             sent[i] = Instant.now();
-            sends.add(pubSub.publish(topic, notification(refs.get(i))));
+            sends.add(pubSub.publish(topic, PubSubEmulator.notification(refs.get(i))));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
         return Run.of(n, first, sent, awaitResults(refs));
@@ -345,7 +345,7 @@ public final class PubSubThroughputBenchmark {
                 LockSupport.parkNanos(wait);
             }
             sent[i] = Instant.now();
-            sends.add(pubSub.publish(topic, notification(refs.get(i))));
+            sends.add(pubSub.publish(topic, PubSubEmulator.notification(refs.get(i))));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
         return Run.of(n, first, sent, awaitResults(refs));
@@ -391,17 +391,6 @@ public final class PubSubThroughputBenchmark {
                     JSON.readTree(Files.readAllBytes(result)).path("scoredAt").asString());
         }
         return scored;
-    }
-
-    private static PubsubMessage notification(ObjectRef ref) {
-        return PubsubMessage.newBuilder()
-                .setData(ByteString.copyFromUtf8("{}"))
-                .putAttributes("eventType", "OBJECT_FINALIZE")
-                .putAttributes("bucketId", ref.bucket())
-                .putAttributes("objectId", ref.name())
-                .putAttributes("objectGeneration", Long.toString(ref.generation()))
-                .putAttributes("payloadFormat", "JSON_API_V1")
-                .build();
     }
 
     /** A fresh database on the PostgreSQL server of {@code url}, for this run's job repository. */

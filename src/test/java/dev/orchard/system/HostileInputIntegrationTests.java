@@ -468,14 +468,7 @@ class HostileInputIntegrationTests {
     }
 
     static PubsubMessage notification(String bucket, String object, String generation) {
-        return PubsubMessage.newBuilder()
-                .setData(ByteString.copyFromUtf8("{}"))
-                .putAttributes("eventType", "OBJECT_FINALIZE")
-                .putAttributes("bucketId", bucket)
-                .putAttributes("objectId", object)
-                .putAttributes("objectGeneration", generation)
-                .putAttributes("payloadFormat", "JSON_API_V1")
-                .build();
+        return PubSubEmulator.notification(bucket, object, generation);
     }
 
     /** A good request as a well-behaved client sends it: on 503 it waits as told and tries again. */

@@ -9,8 +9,6 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
@@ -204,14 +202,7 @@ class ReplicasIntegrationTests {
         try {
             for (int copy = 0; copy < 2; copy++) {
                 for (ObjectRef ref : uploads) {
-                    publisher.publish(PubsubMessage.newBuilder()
-                            .setData(ByteString.copyFromUtf8("{}"))
-                            .putAttributes("eventType", "OBJECT_FINALIZE")
-                            .putAttributes("bucketId", ref.bucket())
-                            .putAttributes("objectId", ref.name())
-                            .putAttributes("objectGeneration", Long.toString(ref.generation()))
-                            .putAttributes("payloadFormat", "JSON_API_V1")
-                            .build());
+                    publisher.publish(PubSubEmulator.notification(ref));
                 }
             }
         } finally {

@@ -70,6 +70,23 @@ public final class PubSubEmulator implements AutoCloseable {
         return host;
     }
 
+    /** A Cloud Storage OBJECT_FINALIZE notification as Cloud Storage publishes it (attributes, JSON body). */
+    public static PubsubMessage notification(String bucket, String object, String generation) {
+        return PubsubMessage.newBuilder()
+                .setData(com.google.protobuf.ByteString.copyFromUtf8("{}"))
+                .putAttributes("eventType", "OBJECT_FINALIZE")
+                .putAttributes("bucketId", bucket)
+                .putAttributes("objectId", object)
+                .putAttributes("objectGeneration", generation)
+                .putAttributes("payloadFormat", "JSON_API_V1")
+                .build();
+    }
+
+    /** The OBJECT_FINALIZE notification of {@code upload}. */
+    public static PubsubMessage notification(dev.orchard.storage.ObjectRef upload) {
+        return notification(upload.bucket(), upload.name(), Long.toString(upload.generation()));
+    }
+
     /** A unique name for this run. */
     public String name(String base) {
         return base + "-" + suffix;
