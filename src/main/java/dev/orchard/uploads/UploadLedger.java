@@ -45,6 +45,19 @@ public final class UploadLedger {
 
     private static final String TABLE = "ORCHARD_UPLOAD_LEDGER";
     private static final int BATCH = 200;
+    /** A new claim: bucket, object, generation, owner, lease until, now. */
+    private static final String INSERT_CLAIM = "INSERT INTO " + TABLE
+            + " (BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL, UPDATED_AT)"
+            + " VALUES (?, ?, ?, 'CLAIMED', ?, ?, ?)";
+    /**
+     * Taking over a claim whose lease ran out or that is our own: owner, lease until, now, bucket,
+     * object, generation, now, owner.
+     */
+    private static final String TAKE_OVER = "UPDATE " + TABLE
+            + " SET OWNER = ?, LEASE_UNTIL = ?, UPDATED_AT = ?"
+            + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND STATE = 'CLAIMED'"
+            + " AND (LEASE_UNTIL < ? OR OWNER = ?)";
+
     private static final Comparator<ObjectRef> KEY_ORDER = Comparator.comparing(ObjectRef::bucket)
             .thenComparing(ObjectRef::name)
             .thenComparingLong(ObjectRef::generation);
@@ -78,22 +91,11 @@ public final class UploadLedger {
         Timestamp until = Timestamp.from(now.plus(lease));
         try {
             inOwnTransaction(() -> jdbc.update(
-                    "INSERT INTO " + TABLE
-                            + " (BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL, UPDATED_AT)"
-                            + " VALUES (?, ?, ?, 'CLAIMED', ?, ?, ?)",
-                    ref.bucket(),
-                    ref.name(),
-                    ref.generation(),
-                    owner,
-                    until,
-                    Timestamp.from(now)));
+                    INSERT_CLAIM, ref.bucket(), ref.name(), ref.generation(), owner, until, Timestamp.from(now)));
             return Claim.CLAIMED;
         } catch (DuplicateKeyException taken) {
             int renewed = inOwnTransaction(() -> jdbc.update(
-                    "UPDATE " + TABLE
-                            + " SET OWNER = ?, LEASE_UNTIL = ?, UPDATED_AT = ?"
-                            + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND STATE = 'CLAIMED'"
-                            + " AND (LEASE_UNTIL < ? OR OWNER = ?)",
+                    TAKE_OVER,
                     owner,
                     until,
                     Timestamp.from(now),
@@ -156,34 +158,21 @@ public final class UploadLedger {
                 claims.put(ref, Claim.HELD_ELSEWHERE);
             }
         }
-        jdbc.batchUpdate(
-                "INSERT INTO " + TABLE
-                        + " (BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL, UPDATED_AT)"
-                        + " VALUES (?, ?, ?, 'CLAIMED', ?, ?, ?)",
-                fresh,
-                BATCH,
-                (statement, ref) -> {
-                    key(statement, 1, ref);
-                    statement.setString(4, owner);
-                    statement.setTimestamp(5, until);
-                    statement.setTimestamp(6, at);
-                });
+        jdbc.batchUpdate(INSERT_CLAIM, fresh, BATCH, (statement, ref) -> {
+            key(statement, 1, ref);
+            statement.setString(4, owner);
+            statement.setTimestamp(5, until);
+            statement.setTimestamp(6, at);
+        });
         fresh.forEach(ref -> claims.put(ref, Claim.CLAIMED));
-        int[][] taken = jdbc.batchUpdate(
-                "UPDATE " + TABLE
-                        + " SET OWNER = ?, LEASE_UNTIL = ?, UPDATED_AT = ?"
-                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND STATE = 'CLAIMED'"
-                        + " AND (LEASE_UNTIL < ? OR OWNER = ?)",
-                takeOver,
-                BATCH,
-                (statement, ref) -> {
-                    statement.setString(1, owner);
-                    statement.setTimestamp(2, until);
-                    statement.setTimestamp(3, at);
-                    key(statement, 4, ref);
-                    statement.setTimestamp(7, at);
-                    statement.setString(8, owner);
-                });
+        int[][] taken = jdbc.batchUpdate(TAKE_OVER, takeOver, BATCH, (statement, ref) -> {
+            statement.setString(1, owner);
+            statement.setTimestamp(2, until);
+            statement.setTimestamp(3, at);
+            key(statement, 4, ref);
+            statement.setTimestamp(7, at);
+            statement.setString(8, owner);
+        });
         int i = 0;
         for (int[] batch : taken) {
             for (int count : batch) {
@@ -271,13 +260,7 @@ public final class UploadLedger {
 
     /** Marks the work done: later claims of the same generation answer {@link Claim#DONE}. */
     public void complete(ObjectRef ref) {
-        inOwnTransaction(() -> jdbc.update(
-                "UPDATE " + TABLE + " SET STATE = 'DONE', UPDATED_AT = ?"
-                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ?",
-                Timestamp.from(clock.instant()),
-                ref.bucket(),
-                ref.name(),
-                ref.generation()));
+        completeAll(List.of(ref));
     }
 
     /** Marks every one of {@code refs} done, in one transaction (key order, as {@link #claimAll}). */
