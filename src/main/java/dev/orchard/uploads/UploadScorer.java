@@ -53,16 +53,6 @@ public final class UploadScorer {
     /** What a window did: uploads looked at, results written, error results written. */
     public record Counts(int read, int written, int rejected) {}
 
-    public UploadScorer(
-            BlobStore store,
-            ImageDecoder decoder,
-            ChampionModels champions,
-            UploadLedger ledger,
-            JsonMapper json,
-            Clock clock) {
-        this(store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none(), 32, new UploadIo(4, 4));
-    }
-
     /**
      * With {@code spans}: each upload's read, decode and result are spans in the upload's own trace
      * (its notification's); the window's inference calls are spans of their own.

@@ -13,6 +13,7 @@ import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
 import dev.orchard.system.Outcome;
+import dev.orchard.system.Spans;
 import dev.orchard.testing.MutableClock;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -50,6 +51,9 @@ class UploadScorerTests {
     UploadLedger ledger;
     UploadLedger otherWorker;
     UploadScorer scorer;
+    /** Reads and writes side by side, as on Cloud Storage. */
+    final UploadIo io = new UploadIo(4, 4);
+
     UploadSpec spec;
 
     @BeforeEach
@@ -67,12 +71,14 @@ class UploadScorerTests {
         otherWorker =
                 new UploadLedger(new JdbcTemplate(dataSource), transactions, "other", Duration.ofSeconds(30), clock);
         ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofKilobytes(64), 1_000_000));
-        scorer = new UploadScorer(store, decoder, champions, ledger, json, clock);
+        scorer = new UploadScorer(
+                store, decoder, champions, ledger, json, clock, Spans.OFF, UploadMetrics.none(), 32, io);
         spec = TestUploadSpecs.scoringWith("lamp");
     }
 
     @AfterEach
     void close() {
+        io.close();
         champions.close();
     }
 
