@@ -112,13 +112,7 @@ public final class TraceIds {
         if (valid(trace)) {
             org.slf4j.MDC.put(MDC_KEY, trace);
         }
-        return () -> {
-            if (before == null) {
-                org.slf4j.MDC.remove(MDC_KEY);
-            } else {
-                org.slf4j.MDC.put(MDC_KEY, before);
-            }
-        };
+        return () -> restore(MDC_KEY, before);
     }
 
     /**
@@ -132,11 +126,7 @@ public final class TraceIds {
             org.slf4j.MDC.put(CONTEXT_KEY, traceparent);
         }
         return () -> {
-            if (before == null) {
-                org.slf4j.MDC.remove(CONTEXT_KEY);
-            } else {
-                org.slf4j.MDC.put(CONTEXT_KEY, before);
-            }
+            restore(CONTEXT_KEY, before);
             id.close();
         };
     }
@@ -150,5 +140,14 @@ public final class TraceIds {
     /** Whether {@code id} is a well-formed trace id. */
     public static boolean valid(String id) {
         return id != null && id.matches("[0-9a-f]{32}");
+    }
+
+    /** Puts {@code key} back as it was ({@code before}, {@code null}: absent). */
+    private static void restore(String key, String before) {
+        if (before == null) {
+            org.slf4j.MDC.remove(key);
+        } else {
+            org.slf4j.MDC.put(key, before);
+        }
     }
 }
