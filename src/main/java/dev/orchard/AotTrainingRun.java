@@ -40,6 +40,7 @@ public final class AotTrainingRun {
     private AotTrainingRun() {}
 
     public static void main(String[] args) {
+        dev.orchard.system.CompilerPriority.lowerInBackground(); // as OrchardApplication.main: its classes in the cache
         try {
             String summary = run(args, READY_TIMEOUT);
             System.out.println("AOT training run: " + summary);

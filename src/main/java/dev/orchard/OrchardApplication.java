@@ -1,5 +1,6 @@
 package dev.orchard;
 
+import dev.orchard.system.CompilerPriority;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -16,12 +17,18 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
  *
  * <p>For the same reason there is no {@code @EnableScheduling}: periodic housekeeping registers with
  * {@link dev.orchard.system.PeriodicTasks}.
+ *
+ * <p>{@code main} first moves the JIT's C2 compiler threads to the lowest scheduling priority
+ * ({@link CompilerPriority}): on two cores they would otherwise take one from start-up.
  */
 @SpringBootApplication(exclude = TransactionAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class OrchardApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(OrchardApplication.class, args);
+        CompilerPriority.lowerInBackground();
+        SpringApplication application = new SpringApplication(OrchardApplication.class);
+        application.addListeners(CompilerPriority.reportWhenReady());
+        application.run(args);
     }
 }

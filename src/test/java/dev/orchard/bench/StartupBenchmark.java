@@ -78,6 +78,9 @@ public final class StartupBenchmark {
         }
     }
 
+    /** The setup the start-up target is a multiple of: the Spring stack floor, plain {@code java -jar}. */
+    static final String STACK_FLOOR = "floor-stack: Java 17 defaults";
+
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(System.getProperty("benchmark.jar", "/tmp/orchard-app/orchard-0.1.0-SNAPSHOT.jar"))
                 .toAbsolutePath();
@@ -94,6 +97,8 @@ public final class StartupBenchmark {
         Path natives = work.resolve("javacpp");
         List<Setup> setups = new ArrayList<>();
         setups.add(new Setup("Java 17 defaults", java17, List.of(), null));
+        setups.add(new Setup(
+                "Java 17 defaults, C2 at normal priority", java17, List.of("-Dorchard.jit.background=false"), null));
         setups.add(new Setup(
                 "Java 17 + CDS archive",
                 java17,
@@ -150,16 +155,22 @@ public final class StartupBenchmark {
         if (savedModel > 0) {
             promoteSavedModel(data, work, savedModel);
         }
-        Map<String, List<Start>> results = new LinkedHashMap<>();
         for (Setup setup : setups) {
             if (setup.training() != null) {
                 train(setup, jar, natives, work);
             }
-            List<Start> times = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                times.add(start(setup.java(), setup.options(), setup.app(), jar, natives, data, work, sample, "run"));
+        }
+        // round robin, so a drift of the machine's speed during the run touches every setup alike
+        Map<String, List<Start>> results = new LinkedHashMap<>();
+        for (int i = 0; i < runs; i++) {
+            for (Setup setup : setups) {
+                results.computeIfAbsent(setup.name(), name -> new ArrayList<>())
+                        .add(start(
+                                setup.java(), setup.options(), setup.app(), jar, natives, data, work, sample, "run"));
             }
-            results.put(setup.name(), times);
+        }
+        for (Setup setup : setups) {
+            List<Start> times = results.get(setup.name());
             System.out.printf(
                     "%-58s ready %s ms, first :classify %s%n",
                     setup.name(),
@@ -169,15 +180,30 @@ public final class StartupBenchmark {
                             : "-");
         }
         long baseline = median(results.values().iterator().next(), Start::readyMs);
-        System.out.printf("%n%-58s %12s %8s %16s %8s%n", "setup", "median ready", "ratio", "first :classify", "RSS MB");
-        results.forEach((name, times) -> System.out.printf(
-                "%-58s %9d ms %8.2f %16s %8d%n",
-                name,
-                median(times, Start::readyMs),
-                (double) median(times, Start::readyMs) / baseline,
-                times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms",
-                median(times, Start::peakRssKb) / 1024));
+        List<Start> stackFloor = results.get(STACK_FLOOR);
+        System.out.printf(
+                "%n%-58s %12s %8s %16s %8s %14s%n",
+                "setup", "median ready", "ratio", "first :classify", "RSS MB", "÷ floor-stack");
+        results.forEach((name, times) -> {
+            long ready = median(times, Start::readyMs);
+            long answered = ready + Math.max(0, median(times, Start::firstClassifyMs));
+            System.out.printf(
+                    "%-58s %9d ms %8.2f %16s %8d %14s%n",
+                    name,
+                    ready,
+                    (double) ready / baseline,
+                    times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms",
+                    median(times, Start::peakRssKb) / 1024,
+                    stackFloor == null
+                            ? "-"
+                            : String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.2f",
+                                    (double) answered / median(stackFloor, Start::readyMs)));
+        });
         System.out.println("RSS MB = the worker's peak resident set (VmHWM) when it had answered, median of the runs");
+        System.out.println("÷ floor-stack = (median ready + median first :classify) / floor-stack's median ready,"
+                + " Java 17 defaults (with -Dbenchmark.floors); setups ran round robin");
     }
 
     /**

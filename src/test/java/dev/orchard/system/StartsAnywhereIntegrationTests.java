@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The worker started as a user starts the jar somewhere else: in a directory with no {@code jobs/},
  * nothing configured but the {@code PORT} Cloud Run and Vertex AI set. It listens on that port,
- * scores uploads with the built-in spec and says so.
+ * scores uploads with the built-in spec and says so, and (on Linux) runs its C2 compiler threads at
+ * nice 19.
  */
 class StartsAnywhereIntegrationTests {
 
@@ -46,6 +47,15 @@ class StartsAnywhereIntegrationTests {
             assertThat(worker.port()).isEqualTo(port);
             assertThat(Files.readString(dir.resolve("anywhere.log")))
                     .contains("using the built-in spec [score-uploads]");
+            // and its JIT's C2 threads compile in idle time (CompilerPriority, from main)
+            Path tasks = Path.of("/proc/" + worker.pid() + "/task");
+            if (Files.isExecutable(Path.of("/usr/bin/renice")) && Files.isDirectory(tasks)) {
+                assertThat(CompilerPriority.compilerThreads(tasks)).isNotEmpty().allSatisfy(id -> assertThat(
+                                CompilerPriority.nice(tasks.resolve(id)))
+                        .hasValue(CompilerPriority.NICE));
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("anywhere.log"))
+                        .contains("JIT C2 compiler threads: threads ["));
+            }
         }
     }
 }
