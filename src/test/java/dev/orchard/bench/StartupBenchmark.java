@@ -18,7 +18,9 @@ import java.util.function.ToLongFunction;
 /**
  * Time from process start to ready (readiness UP: the champion model loaded) for JVM setups side
  * by side, each started {@code benchmark.runs} times on a warm data directory (second start: no
- * first-start training, TensorFlow natives already unpacked). The baseline (JVM defaults) is
+ * first-start training, TensorFlow natives already unpacked), the setups in turn (round robin). A
+ * setup with {@code -Dorchard.jit.background=false} shows what running the C2 compiler threads at
+ * nice 19 ({@link dev.orchard.system.CompilerPriority}) gains. The baseline (JVM defaults) is
  * measured in the same run. Class-data and AOT caches come from a training run of {@link
  * AotTrainingRun}, as in the image build.
  *
