@@ -29,7 +29,7 @@ import org.springframework.context.ApplicationListener;
  * start-up does not wait for it. Only a higher nice value is asked for, which needs no privilege.
  * Anywhere that cannot be done — no {@code /proc} (not Linux), no {@code renice} binary, a sandbox
  * that refuses it, a C1-only JVM ({@code -XX:TieredStopAtLevel=1}) without C2 threads — the worker
- * runs as before, and {@link #outcome()} says why. {@code -Dorchard.jit.background=false} (or {@code
+ * runs as before, and its start-up log says why. {@code -Dorchard.jit.background=false} (or {@code
  * ORCHARD_JIT_BACKGROUND=false}) leaves the compiler threads alone.
  */
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
@@ -44,6 +44,7 @@ public final class CompilerPriority {
     private static final List<Path> RENICE = List.of(Path.of("/usr/bin/renice"), Path.of("/bin/renice"));
     private static final Path TASKS = Path.of("/proc/self/task");
 
+    /** What {@link #lowerInBackground()} did, or why it did nothing. */
     private static volatile String outcome = "not applied";
 
     private CompilerPriority() {}
@@ -71,12 +72,7 @@ public final class CompilerPriority {
         return value == null || !value.strip().equalsIgnoreCase("false");
     }
 
-    /** What {@link #lowerInBackground()} did, for the start-up log. */
-    public static String outcome() {
-        return outcome;
-    }
-
-    /** Logs {@link #outcome()} once the worker is ready (logging is set up by then). */
+    /** Logs what {@link #lowerInBackground()} did once the worker is ready (logging is set up by then). */
     public static ApplicationListener<ApplicationReadyEvent> reportWhenReady() {
         return new Report();
     }
