@@ -54,6 +54,7 @@ public final class TensorFlowClassifier implements Classifier {
      *     or {@code labels}
      */
     public static TensorFlowClassifier load(Path directory, ModelInput input, List<String> labels, boolean logits) {
+        TensorFlowRuntime.load();
         SavedModelBundle bundle = SavedModelBundle.load(directory.toString(), SavedModelBundle.DEFAULT_TAG);
         try {
             ServingSignature signature = ServingSignature.of(bundle);

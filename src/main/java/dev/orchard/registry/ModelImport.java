@@ -2,6 +2,7 @@ package dev.orchard.registry;
 
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
+import dev.orchard.model.TensorFlowRuntime;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.GcsUri;
 import dev.orchard.storage.StoredObject;
@@ -139,6 +140,7 @@ public final class ModelImport {
                 ModelLoader.writeUnder(dir, file.getKey(), file.getValue());
             }
             ModelInput input;
+            TensorFlowRuntime.load();
             try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG)) {
                 input = TensorFlowClassifier.ServingSignature.of(bundle).impliedInput(scaling);
             } catch (org.tensorflow.exceptions.TensorFlowException e) {

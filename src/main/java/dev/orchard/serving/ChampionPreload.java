@@ -1,7 +1,6 @@
 package dev.orchard.serving;
 
 import dev.orchard.registry.ChampionModels;
-import dev.orchard.registry.ModelRegistry;
 import dev.orchard.training.BootstrapProperties;
 import java.util.Optional;
 import java.util.Set;
@@ -15,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Loads and warms, in the background as soon as this bean exists, the champion of every model this
  * worker must serve: those its job specs use, the bootstrap model, and every model that has a
- * champion in the registry when the worker starts (one brought in with {@code POST
- * /v1/models/{name}/versions} included), so no first request after a restart waits for a load.
+ * champion in the registry when the worker starts ({@link ChampionScan}; one brought in with {@code
+ * POST /v1/models/{name}/versions} included), so no first request after a restart waits for a load.
  *
  * <p>{@link ChampionReadiness} is UP only once all of them are loaded; loading overlaps Spring's own
  * start-up instead of following it. A model without a champion is skipped (readiness says so); a
@@ -35,7 +34,7 @@ final class ChampionPreload implements DisposableBean {
     ChampionPreload(
             ServedModels specs,
             ChampionModels champions,
-            ModelRegistry registry,
+            ChampionScan scan,
             ObjectProvider<BootstrapProperties> bootstrap) {
         Set<String> models = new TreeSet<>(specs.models());
         BootstrapProperties sample = bootstrap.getIfAvailable();
@@ -43,7 +42,7 @@ final class ChampionPreload implements DisposableBean {
             models.add(sample.model());
         }
         this.required = Set.copyOf(models);
-        thread = new Thread(() -> load(champions, registry), "champion-preload");
+        thread = new Thread(() -> load(champions, scan), "champion-preload");
         thread.setDaemon(true);
         thread.start();
     }
@@ -64,18 +63,9 @@ final class ChampionPreload implements DisposableBean {
         return required.contains(model);
     }
 
-    private void load(ChampionModels champions, ModelRegistry registry) {
+    private void load(ChampionModels champions, ChampionScan scan) {
         Set<String> models = new TreeSet<>(required);
-        try {
-            for (String model : registry.models()) {
-                if (registry.champion(model).isPresent()) {
-                    models.add(model);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn(
-                    "could not list the registry's models at start: {}; loading the job specs' models", e.getMessage());
-        }
+        models.addAll(scan.models());
         awaited = Set.copyOf(models);
         for (String model : models) {
             try {

@@ -2,6 +2,7 @@ package dev.orchard.training;
 
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TensorFlowClassifier;
+import dev.orchard.model.TensorFlowRuntime;
 import dev.orchard.registry.ModelLoader;
 import dev.orchard.registry.ModelManifest;
 import java.io.IOException;
@@ -74,6 +75,7 @@ public final class TensorFlowCnnTrainer implements Trainer {
 
     @Override
     public TrainedModel train(TrainingSet data, Map<String, Object> params, TrainingProgress progress) {
+        TensorFlowRuntime.load();
         Settings settings = Settings.of(params);
         if (!data.input().equals(settings.input())) {
             throw new IllegalArgumentException(

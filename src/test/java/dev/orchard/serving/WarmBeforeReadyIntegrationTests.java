@@ -70,7 +70,12 @@ class WarmBeforeReadyIntegrationTests {
             assertThat(champions.path("fashion").asString()).startsWith("version ");
             assertThat(champions.path("damaged").asString()).startsWith("failed to load: ");
             assertThat(Files.readString(dir.resolve("second.log")))
-                    .doesNotContain("model brought: the warm-up run on a blank image failed");
+                    .doesNotContain("model brought: the warm-up run on a blank image failed")
+                    // TensorFlow's runtime was loaded by the scan at start, not by the first champion's load
+                    .containsPattern("\\[ *champion-scan\\].*TensorFlow runtime loaded during start-up in \\d+ ms"
+                            + " \\(SavedModel champions: brought, damaged\\)");
+            // a start whose champions were all Tribuo models (none, then the bootstrap's) did not load it
+            assertThat(Files.readString(dir.resolve("first.log"))).doesNotContain("TensorFlow runtime loaded");
         }
     }
 }

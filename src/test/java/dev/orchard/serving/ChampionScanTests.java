@@ -1,0 +1,184 @@
+package dev.orchard.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchard.model.ModelInput;
+import dev.orchard.registry.ModelDraft;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.registry.TestModels;
+import dev.orchard.storage.Blob;
+import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.LocalBlobStore;
+import dev.orchard.storage.ObjectRef;
+import dev.orchard.storage.StorageException;
+import dev.orchard.storage.StoredObject;
+import dev.orchard.storage.WritePrecondition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.context.support.GenericApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+class ChampionScanTests {
+
+    @TempDir
+    Path dir;
+
+    ModelRegistry registry() {
+        return new ModelRegistry(
+                new LocalBlobStore(dir.resolve("data"), Clock.systemUTC()),
+                "local",
+                JsonMapper.builder().build(),
+                Clock.systemUTC(),
+                "test");
+    }
+
+    @Test
+    void findsEveryChampionAndLoadsTensorFlowOnceWhenOneIsASavedModel() throws Exception {
+        // given: a Tribuo champion, a SavedModel champion, and a model without a champion
+        ModelRegistry registry = registry();
+        promote(registry, "tree", tribuo(registry, "tree"));
+        promote(
+                registry,
+                "lamp",
+                TestModels.registerLamp(registry, Files.createDirectories(dir.resolve("s")), "lamp", false));
+        tribuo(registry, "unpromoted");
+        AtomicInteger runtimeLoads = new AtomicInteger();
+
+        // when
+        ChampionScan scan = new ChampionScan(registry, runtimeLoads::incrementAndGet);
+
+        // then
+        assertThat(scan.models()).containsExactlyInAnyOrder("tree", "lamp");
+        assertThat(scan.awaitDone(Duration.ofSeconds(10))).isTrue();
+        assertThat(runtimeLoads).hasValue(1);
+    }
+
+    @Test
+    void aWorkerWithoutSavedModelChampionsNeverLoadsTensorFlow() throws Exception {
+        ModelRegistry registry = registry();
+        promote(registry, "tree", tribuo(registry, "tree"));
+        AtomicInteger runtimeLoads = new AtomicInteger();
+
+        ChampionScan scan = new ChampionScan(registry, runtimeLoads::incrementAndGet);
+
+        assertThat(scan.models()).containsExactly("tree");
+        assertThat(scan.awaitDone(Duration.ofSeconds(10))).isTrue();
+        assertThat(runtimeLoads).hasValue(0);
+    }
+
+    @Test
+    void aRegistryThatCannotBeListedGivesNoModelsAndNoFailure() throws Exception {
+        // given: storage that is down when the worker starts
+        BlobStore local = new LocalBlobStore(dir.resolve("data"), Clock.systemUTC());
+        BlobStore down = new BlobStore() {
+            @Override
+            public Optional<Blob> get(String bucket, String name, long maxBytes) {
+                return local.get(bucket, name, maxBytes);
+            }
+
+            @Override
+            public Optional<StoredObject> stat(String bucket, String name) {
+                return local.stat(bucket, name);
+            }
+
+            @Override
+            public ObjectRef put(String bucket, String name, byte[] content, WritePrecondition precondition) {
+                return local.put(bucket, name, content, precondition);
+            }
+
+            @Override
+            public List<StoredObject> list(String bucket, String prefix) {
+                throw new StorageException("storage is down", new IOException("connection reset"));
+            }
+
+            @Override
+            public boolean delete(String bucket, String name) {
+                return local.delete(bucket, name);
+            }
+        };
+        ModelRegistry registry =
+                new ModelRegistry(down, "local", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+
+        ChampionScan scan = new ChampionScan(registry, () -> {
+            throw new AssertionError("nothing to load");
+        });
+
+        assertThat(scan.models()).isEmpty();
+        assertThat(scan.awaitDone(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aRuntimeThatFailsToLoadLeavesTheScanAndItsModelsIntact() throws Exception {
+        ModelRegistry registry = registry();
+        promote(
+                registry,
+                "lamp",
+                TestModels.registerLamp(registry, Files.createDirectories(dir.resolve("s")), "lamp", false));
+
+        ChampionScan scan = new ChampionScan(registry, () -> {
+            throw new UnsatisfiedLinkError("no libtensorflow_cc.so.2 here");
+        });
+
+        assertThat(scan.awaitDone(Duration.ofSeconds(10))).isTrue();
+        assertThat(scan.models()).containsExactly("lamp");
+    }
+
+    @Test
+    void theScanIsBuiltBeforeEverySingletonRegisteredAheadOfIt() {
+        // given: a bean registered first that records when it was built, then the scan and its initializer
+        List<String> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ModelRegistry registry = registry();
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            context.registerBean("first", Object.class, () -> {
+                built.add("first");
+                return new Object();
+            });
+            context.registerBean(ChampionScan.class, () -> {
+                built.add("championScan");
+                return new ChampionScan(registry, () -> {});
+            });
+            RootBeanDefinition initializer = new RootBeanDefinition(ServingConfiguration.class);
+            initializer.setFactoryMethodName("championScanFirst");
+            context.registerBeanDefinition("championScanFirst", initializer);
+
+            // when
+            context.refresh();
+        }
+
+        // then
+        assertThat(built).containsExactly("championScan", "first");
+    }
+
+    private static int tribuo(ModelRegistry registry, String name) {
+        return registry.register(
+                        new ModelDraft(
+                                name,
+                                ModelManifest.Kind.TRIBUO,
+                                new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT),
+                                ModelManifest.Output.PROBABILITIES,
+                                List.of("a", "b"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                Map.of("model/model.pb", "a tree".getBytes(StandardCharsets.UTF_8))),
+                        "test")
+                .version();
+    }
+
+    private static void promote(ModelRegistry registry, String name, int version) {
+        registry.promote(name, version, Optional.empty(), "test", "test");
+    }
+}
