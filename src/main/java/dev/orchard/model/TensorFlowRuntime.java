@@ -11,7 +11,8 @@ import org.tensorflow.TensorFlow;
  */
 public final class TensorFlowRuntime {
 
-    private static boolean loaded; // guarded by TensorFlowRuntime.class
+    private static final Object LOCK = new Object();
+    private static boolean loaded; // guarded by LOCK
 
     private TensorFlowRuntime() {}
 
@@ -20,15 +21,12 @@ public final class TensorFlowRuntime {
      *
      * @throws LinkageError when the natives cannot be loaded (the next call tries again)
      */
-    public static synchronized void load() {
-        if (!loaded) {
-            TensorFlow.version();
-            loaded = true;
+    public static void load() {
+        synchronized (LOCK) {
+            if (!loaded) {
+                TensorFlow.version();
+                loaded = true;
+            }
         }
-    }
-
-    /** Whether {@link #load()} has completed in this JVM. */
-    public static synchronized boolean loaded() {
-        return loaded;
     }
 }
