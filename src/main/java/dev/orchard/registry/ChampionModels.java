@@ -99,6 +99,20 @@ public final class ChampionModels implements AutoCloseable {
         throw new ModelUnavailableException("champion of model " + name + " keeps changing");
     }
 
+    /**
+     * A lease on {@code name}'s loaded champion if that is {@code version}; never checks the alias or
+     * loads anything. {@link VersionedModels} asks here first, so a job or request pinned to the
+     * champion's version uses the loaded, warmed champion instead of a second copy.
+     */
+    Optional<LoadedModel.Lease> leaseIfServing(String name, int version) {
+        Slot slot = slots.get(name);
+        LoadedModel model = slot == null ? null : slot.model;
+        if (model == null || model.manifest().version() != version) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(model.lease()); // null: swapped and retired meanwhile
+    }
+
     /** Drops a slot that holds no model and no failure, under its lock, so no load can race into it. */
     private void forgetEmpty(String name, Slot slot) {
         slot.lock.lock();

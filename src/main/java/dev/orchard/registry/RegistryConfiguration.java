@@ -25,9 +25,13 @@ class RegistryConfiguration {
 
     @Bean(destroyMethod = "close")
     VersionedModels versionedModels(
-            ModelRegistry registry, ModelLoader loader, RegistryProperties properties, ObjectProvider<Clock> clock) {
+            ModelRegistry registry,
+            ModelLoader loader,
+            ChampionModels champions,
+            RegistryProperties properties,
+            ObjectProvider<Clock> clock) {
         return new VersionedModels(
-                registry, loader, 4, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
+                registry, loader, champions, 4, properties.refreshInterval(), clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

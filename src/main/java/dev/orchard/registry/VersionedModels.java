@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -12,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Loaded models pinned to an explicit version ({@code /v1/models/fruit/versions/3:predict}), kept
- * in a small least-recently-used cache. An evicted model is retired and closed when its last lease
+ * Loaded models pinned to an explicit version ({@code /v1/models/fruit/versions/3:predict}, a prefix
+ * job's plan), kept in a small least-recently-used cache; the version the worker serves as champion
+ * is leased from {@link ChampionModels}, loaded and warmed once, not loaded a second time. An evicted model is retired and closed when its last lease
  * closes, so eviction never breaks a request in flight.
  *
  * <p>Bounded for anonymous traffic: a version is loaded outside any lock shared with requests for
@@ -31,6 +33,7 @@ public final class VersionedModels implements AutoCloseable {
 
     private final ModelRegistry registry;
     private final ModelLoader loader;
+    private final ChampionModels champions;
     private final int capacity;
     private final Duration notFoundTtl;
     private final Map<String, LoadedModel> loaded = new LinkedHashMap<>(16, 0.75f, true);
@@ -44,8 +47,23 @@ public final class VersionedModels implements AutoCloseable {
 
     public VersionedModels(
             ModelRegistry registry, ModelLoader loader, int capacity, Duration notFoundTtl, Clock clock) {
+        this(registry, loader, null, capacity, notFoundTtl, clock);
+    }
+
+    /**
+     * @param champions the champions this worker serves: a version that is one of them, loaded, is
+     *     leased from there (null: every version is loaded here)
+     */
+    public VersionedModels(
+            ModelRegistry registry,
+            ModelLoader loader,
+            ChampionModels champions,
+            int capacity,
+            Duration notFoundTtl,
+            Clock clock) {
         this.registry = registry;
         this.loader = loader;
+        this.champions = champions;
         this.capacity = capacity;
         this.notFoundTtl = notFoundTtl;
         this.loads = new Semaphore(capacity);
@@ -61,6 +79,12 @@ public final class VersionedModels implements AutoCloseable {
     public LoadedModel.Lease lease(String name, int version) {
         if (!ModelNames.isValid(name) || version < 1) {
             throw new ModelNotFoundException("no model named '" + name + "' with version " + version);
+        }
+        if (champions != null) {
+            Optional<LoadedModel.Lease> champion = champions.leaseIfServing(name, version);
+            if (champion.isPresent()) {
+                return champion.get();
+            }
         }
         String key = name + "@" + version;
         for (int attempt = 0; attempt < 10; attempt++) {

@@ -3,6 +3,7 @@ package dev.orchard.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orchard.model.Classifier;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.WritePrecondition;
 import java.io.IOException;
@@ -152,6 +153,55 @@ class ChampionModelsTests {
         }
         assertThat(counting.calls.get()).isEqualTo(afterFirst);
         versions.close();
+    }
+
+    @Test
+    void aVersionPinnedToTheChampionUsesTheLoadedChampionNotASecondCopy() throws Exception {
+        // given: v1 is the champion, loaded and served
+        int v1 = registerSavedModel(false);
+        int v2 = registerSavedModel(true);
+        Alias alias = registry.promote("lamp", v1, Optional.empty(), "test", "first");
+        CountingStore counting = new CountingStore(store);
+        ModelRegistry counted =
+                new ModelRegistry(counting, "models", JsonMapper.builder().build(), Clock.systemUTC(), "test");
+        ChampionModels served = new ChampionModels(
+                counted, new ModelLoader(counted, root.resolve("work4")), Duration.ofMinutes(1), Clock.systemUTC());
+        VersionedModels versions = new VersionedModels(
+                counted,
+                new ModelLoader(counted, root.resolve("work5")),
+                served,
+                4,
+                Duration.ofMinutes(1),
+                Clock.systemUTC());
+        Classifier champion;
+        try (LoadedModel.Lease lease = served.lease("lamp")) {
+            champion = lease.classifier();
+        }
+        int afterChampion = counting.calls.get();
+
+        // when: a job pins v1
+        LoadedModel.Lease pinned = versions.lease("lamp", v1);
+
+        // then: it is the champion's model; nothing was read from storage or loaded again
+        assertThat(pinned.classifier()).isSameAs(champion);
+        assertThat(counting.calls.get()).isEqualTo(afterChampion);
+
+        // when: the champion moves on to v2 while the pinned lease is still open
+        registry.promote("lamp", v2, Optional.of(alias), "test", "second");
+        served.refresh("lamp");
+
+        // then: the open lease keeps working; v1 pinned afresh is loaded on its own, v2 is the champion
+        assertThat(pinned.classifier().classify(BRIGHT, 1).get(0).label()).isEqualTo("bright");
+        pinned.close();
+        try (LoadedModel.Lease again = versions.lease("lamp", v1);
+                LoadedModel.Lease current = versions.lease("lamp", v2);
+                LoadedModel.Lease newChampion = served.lease("lamp")) {
+            assertThat(again.classifier()).isNotSameAs(champion);
+            assertThat(again.classifier().classify(BRIGHT, 1).get(0).label()).isEqualTo("bright");
+            assertThat(current.classifier()).isSameAs(newChampion.classifier());
+        }
+        versions.close();
+        served.close();
     }
 
     /** Overwrites the version's graph with bytes that do not match its manifest's sha256. */
