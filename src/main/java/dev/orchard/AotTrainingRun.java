@@ -1,16 +1,35 @@
 package dev.orchard;
 
+import dev.orchard.model.ModelInput;
+import dev.orchard.registry.ModelDraft;
+import dev.orchard.registry.ModelLoader;
+import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelRegistry;
+import dev.orchard.training.TensorFlowCnnTrainer;
+import dev.orchard.training.TrainedModel;
+import dev.orchard.training.TrainingProgress;
+import dev.orchard.training.TrainingSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,9 +40,12 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * The training run of the JVM's ahead-of-time cache (image build, {@code StartupBenchmark}): starts
  * the worker like a real start, waits until it is ready (the sample model trained and loaded as the
  * champion), sends the requests a fresh instance answers first — readiness, the model's status, one
- * {@code :classify} of a bundled sample image — then stops it and exits 0. Run with {@code
- * -XX:AOTCacheOutput=FILE} (Java 25) or {@code -XX:ArchiveClassesAtExit=FILE} (Java 17) and the same
- * class path as the later starts; arguments are the worker's ({@code --orchard.storage.local.root=DIR}).
+ * {@code :classify} of a bundled sample image — then makes a small TensorFlow SavedModel the
+ * champion of a second model and classifies the same image with it (a worker whose champion is a
+ * SavedModel loads TensorFlow at every start: its serving classes belong in the cache), then stops
+ * it and exits 0. Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code
+ * -XX:ArchiveClassesAtExit=FILE} (Java 17) and the same class path as the later starts; arguments
+ * are the worker's ({@code --orchard.storage.local.root=DIR}).
  *
  * <p>Compared with a run that exits after the context refresh, the cache then also holds the classes
  * and profiles of model loading, the readiness check and the request path, which every start and its
@@ -36,6 +58,12 @@ public final class AotTrainingRun {
     static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
 
     private static final String SAMPLE_IMAGES = "classpath*:sample-dataset/fashion-mnist/*/*.png";
+
+    /** The second model of the run: a small SavedModel, so TensorFlow's serving path is in the cache too. */
+    static final String SAVED_MODEL = "aot-training-savedmodel";
+
+    /** How long the child JVM that trains the SavedModel may take. */
+    private static final Duration EXPORT_TIMEOUT = Duration.ofMinutes(5);
 
     private AotTrainingRun() {}
 
@@ -78,10 +106,108 @@ public final class AotTrainingRun {
                     .build();
             long readyAfter = awaitReady(http, base, readyTimeout);
             expectOk(http, HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model)));
-            String answer = expectOk(http, classifyRequest(base, model, sampleImage()));
-            return "ready after " + readyAfter + " ms; " + model + ":classify answered " + answer;
+            byte[] sample = sampleImage();
+            String answer = expectOk(http, classifyRequest(base, model, sample));
+            registerSavedModel(context.getBean(ModelRegistry.class));
+            String savedModelAnswer = expectOk(http, classifyRequest(base, SAVED_MODEL, sample));
+            return "ready after " + readyAfter + " ms; " + model + ":classify answered " + answer + "; " + SAVED_MODEL
+                    + " (a TensorFlow SavedModel):classify answered " + savedModelAnswer;
         } finally {
             SpringApplication.exit(context);
+        }
+    }
+
+    /**
+     * Makes a small TensorFlow SavedModel the champion of {@link #SAVED_MODEL}, so the run's next
+     * request loads TensorFlow's runtime, the SavedModel and its first run as a worker with such a
+     * champion does at every start. The model is trained by {@link TensorFlowCnnTrainer} in a child
+     * JVM ({@link SavedModelExport}): the trainer's classes are not what a start needs, so they stay
+     * out of this JVM's cache.
+     */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
+            value = "COMMAND_INJECTION",
+            justification =
+                    "the command is this JVM's own java binary, its own -D options and class path, a class name and a directory it just created: nothing from a request or a file")
+    private static void registerSavedModel(ModelRegistry registry) throws IOException, InterruptedException {
+        Path export = Files.createTempDirectory("orchard-aot-savedmodel-");
+        try {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // the same system properties (where TensorFlow's natives are), not the cache-writing options
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(argument -> argument.startsWith("-D"))
+                    .forEach(command::add);
+            command.addAll(List.of(
+                    "-cp", System.getProperty("java.class.path"), SavedModelExport.class.getName(), export.toString()));
+            Process child = new ProcessBuilder(command).inheritIO().start();
+            if (!child.waitFor(EXPORT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                throw new IllegalStateException("training the SavedModel took longer than " + EXPORT_TIMEOUT);
+            }
+            if (child.exitValue() != 0) {
+                throw new IllegalStateException("training the SavedModel failed (exit " + child.exitValue() + ")");
+            }
+            Map<String, byte[]> artifacts = new TreeMap<>();
+            try (Stream<Path> files = Files.walk(export)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    artifacts.put(export.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+                }
+            }
+            ModelManifest version = registry.register(
+                    new ModelDraft(
+                            SAVED_MODEL,
+                            ModelManifest.Kind.TENSORFLOW,
+                            SavedModelExport.INPUT,
+                            ModelManifest.Output.PROBABILITIES,
+                            SavedModelExport.LABELS,
+                            null,
+                            null,
+                            null,
+                            null,
+                            artifacts),
+                    "aot-training");
+            registry.promote(SAVED_MODEL, version.version(), Optional.empty(), "aot-training", "AOT training run");
+        } finally {
+            ModelLoader.deleteRecursively(export);
+        }
+    }
+
+    /**
+     * Trains a small SavedModel with {@link TensorFlowCnnTrainer} (one epoch on dark and bright
+     * images) and writes its artifacts, as the registry stores them ({@code model/...}), under the
+     * directory given as the only argument.
+     */
+    public static final class SavedModelExport {
+
+        static final ModelInput INPUT = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
+        static final List<String> LABELS = List.of("dark", "bright");
+
+        private SavedModelExport() {}
+
+        public static void main(String[] args) throws Exception {
+            Path directory = Path.of(args[0]);
+            List<float[]> features = new ArrayList<>();
+            int[] targets = new int[16];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = i % 2;
+                float[] image = new float[INPUT.size()];
+                Arrays.fill(image, targets[i]);
+                features.add(image);
+            }
+            TrainedModel model = new TensorFlowCnnTrainer()
+                    .train(
+                            new TrainingSet(LABELS, INPUT, features, targets),
+                            Map.of("epochs", 1, "filters", 4, "batchSize", 8),
+                            TrainingProgress.NONE);
+            model.classifier().close();
+            for (Map.Entry<String, byte[]> artifact : model.artifacts().entrySet()) {
+                Path file = directory.resolve(artifact.getKey());
+                Path parent = file.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.write(file, artifact.getValue());
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AOT cache's training run against a real embedded-default worker: it returns only once the
- * worker was ready with the sample model and answered a classification, and it refuses (so the image
+ * worker was ready with the sample model and answered a classification, with it and with a
+ * TensorFlow SavedModel champion, and it refuses (so the image
  * build fails) when readiness never comes.
  */
 class AotTrainingRunIntegrationTests {
@@ -24,6 +25,10 @@ class AotTrainingRunIntegrationTests {
 
         assertThat(summary).contains("ready after").contains("fashion:classify answered {\"label\":");
         assertThat(data.resolve("local/models/fashion/versions/1")).isDirectory();
+        // and TensorFlow's serving path: a SavedModel trained in a child JVM, made champion, asked once
+        assertThat(summary).contains("aot-training-savedmodel (a TensorFlow SavedModel):classify answered {\"label\":");
+        assertThat(data.resolve("local/models/aot-training-savedmodel/versions/1/model/saved_model.pb"))
+                .isNotEmptyFile();
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Loaded models pinned to an explicit version ({@code /v1/models/fruit/versions/3:predict}, a prefix
  * job's plan), kept in a small least-recently-used cache; the version the worker serves as champion
- * is leased from {@link ChampionModels}, loaded and warmed once, not loaded a second time. An evicted model is retired and closed when its last lease
- * closes, so eviction never breaks a request in flight.
+ * is leased from {@link ChampionModels}, loaded and warmed once, not loaded a second time. An
+ * evicted model is retired and closed when its last lease closes, so eviction never breaks a
+ * request in flight.
  *
  * <p>Bounded for anonymous traffic: a version is loaded outside any lock shared with requests for
  * other versions (concurrent requests for the one version wait for the one load), at most {@code
