@@ -10,10 +10,10 @@ import dev.orchard.model.ImageLimits;
 import dev.orchard.model.ModelInput;
 import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ForwardingBlobStore;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StorageException;
-import dev.orchard.storage.StoredObject;
 import dev.orchard.storage.WritePrecondition;
 import dev.orchard.training.SampleDataset;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,13 +126,12 @@ class ImageFetcherTests {
         });
     }
 
-    static final class FlakyStore implements BlobStore {
-        private final BlobStore delegate;
+    static final class FlakyStore extends ForwardingBlobStore {
         private final int failures;
         final AtomicInteger calls = new AtomicInteger();
 
         FlakyStore(BlobStore delegate, int failures) {
-            this.delegate = delegate;
+            super(delegate);
             this.failures = failures;
         }
 
@@ -143,26 +141,6 @@ class ImageFetcherTests {
                 throw new StorageException("storage is down", new IOException("connection reset"));
             }
             return delegate.get(bucket, name, maxBytes);
-        }
-
-        @Override
-        public Optional<StoredObject> stat(String bucket, String name) {
-            return delegate.stat(bucket, name);
-        }
-
-        @Override
-        public ObjectRef put(String bucket, String name, byte[] content, WritePrecondition precondition) {
-            return delegate.put(bucket, name, content, precondition);
-        }
-
-        @Override
-        public List<StoredObject> list(String bucket, String prefix) {
-            return delegate.list(bucket, prefix);
-        }
-
-        @Override
-        public boolean delete(String bucket, String name) {
-            return delegate.delete(bucket, name);
         }
     }
 }

@@ -214,12 +214,11 @@ class ChampionModelsTests {
     }
 
     /** Counts every read of storage (get, stat, list) and passes it on. */
-    static final class CountingStore implements dev.orchard.storage.BlobStore {
+    static final class CountingStore extends dev.orchard.storage.ForwardingBlobStore {
         final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        final dev.orchard.storage.BlobStore delegate;
 
         CountingStore(dev.orchard.storage.BlobStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -235,20 +234,9 @@ class ChampionModelsTests {
         }
 
         @Override
-        public dev.orchard.storage.ObjectRef put(
-                String bucket, String name, byte[] content, WritePrecondition precondition) {
-            return delegate.put(bucket, name, content, precondition);
-        }
-
-        @Override
         public List<dev.orchard.storage.StoredObject> list(String bucket, String prefix) {
             calls.incrementAndGet();
             return delegate.list(bucket, prefix);
-        }
-
-        @Override
-        public boolean delete(String bucket, String name) {
-            return delegate.delete(bucket, name);
         }
     }
 }

@@ -7,13 +7,11 @@ import dev.orchard.registry.ModelDraft;
 import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.TestModels;
-import dev.orchard.storage.Blob;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ForwardingBlobStore;
 import dev.orchard.storage.LocalBlobStore;
-import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.StorageException;
 import dev.orchard.storage.StoredObject;
-import dev.orchard.storage.WritePrecondition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,31 +79,10 @@ class ChampionScanTests {
     @Test
     void aRegistryThatCannotBeListedGivesNoModelsAndNoFailure() throws Exception {
         // given: storage that is down when the worker starts
-        BlobStore local = new LocalBlobStore(dir.resolve("data"), Clock.systemUTC());
-        BlobStore down = new BlobStore() {
-            @Override
-            public Optional<Blob> get(String bucket, String name, long maxBytes) {
-                return local.get(bucket, name, maxBytes);
-            }
-
-            @Override
-            public Optional<StoredObject> stat(String bucket, String name) {
-                return local.stat(bucket, name);
-            }
-
-            @Override
-            public ObjectRef put(String bucket, String name, byte[] content, WritePrecondition precondition) {
-                return local.put(bucket, name, content, precondition);
-            }
-
+        BlobStore down = new ForwardingBlobStore(new LocalBlobStore(dir.resolve("data"), Clock.systemUTC())) {
             @Override
             public List<StoredObject> list(String bucket, String prefix) {
                 throw new StorageException("storage is down", new IOException("connection reset"));
-            }
-
-            @Override
-            public boolean delete(String bucket, String name) {
-                return local.delete(bucket, name);
             }
         };
         ModelRegistry registry =
