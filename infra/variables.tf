@@ -147,7 +147,7 @@ variable "spring_aot" {
 }
 
 variable "jvm_fast_start" {
-  description = "C1-only JIT (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1): about 0.6 s faster to ready on 2 vCPUs (docs/performance.md, \"Start-up\") for slower steady-state Java code (Tribuo models, image decoding). Worth it when instances scale out often."
+  description = "C1-only JIT (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1): about 0.3 s faster to ready on 2 vCPUs (docs/performance.md, \"Start-up\") for slower steady-state Java code (Tribuo models, image decoding). Worth it when instances scale out often."
   type        = bool
   default     = false
 }
