@@ -201,12 +201,7 @@ public final class AotTrainingRun {
                             TrainingProgress.NONE);
             model.classifier().close();
             for (Map.Entry<String, byte[]> artifact : model.artifacts().entrySet()) {
-                Path file = directory.resolve(artifact.getKey());
-                Path parent = file.getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(file, artifact.getValue());
+                ModelLoader.writeUnder(directory, artifact.getKey(), artifact.getValue());
             }
         }
     }

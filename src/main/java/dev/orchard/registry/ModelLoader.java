@@ -137,7 +137,7 @@ public final class ModelLoader {
     }
 
     /** Writes {@code content} at {@code path} (a checked object name: no "..", not absolute) under {@code dir}. */
-    static void writeUnder(Path dir, String path, byte[] content) throws IOException {
+    public static void writeUnder(Path dir, String path, byte[] content) throws IOException {
         Path target = dir.resolve(ObjectNames.requireValid(path));
         Path parent = target.getParent();
         if (parent != null) {
