@@ -64,6 +64,7 @@ public abstract class EmbeddedWorkerSupport {
         registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
         registry.add("orchard.prefix-jobs.chunk-size", () -> "16");
         registry.add("orchard.prefix-jobs.partitions", () -> "4");
+        registry.add("orchard.prefix-jobs.min-partition-chunks", () -> "1"); // 4 partitions of a few chunks
         // drift windows small enough to drive by count in tests (DriftRetrainIntegrationTests)
         registry.add("orchard.drift.window-count", () -> "600");
         registry.add("orchard.drift.slice-size", () -> "100");

@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param threads partitions scored at once on this worker (decoding overlaps inference across them)
  * @param partitions most partitions a job is split into unless its request says; a failed partition
  *     restarts alone
+ * @param minPartitionChunks fewest chunks a partition holds when the job has enough of them (partitions
+ *     then come in whole rounds of {@code threads}, and never fewer than {@code threads}): a short
+ *     partition leaves cores idle at its start and end
  * @param chunkSize images per chunk: one transaction, one shard, one batched inference call
  * @param inferenceBatchSize most images per inference call (a chunk is scored in calls of this size)
  * @param topK ranked labels per prediction line
@@ -27,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
 public record PrefixJobProperties(
         @DefaultValue("2") @Min(1) @Max(64) int threads,
         @DefaultValue("16") @Min(1) @Max(10_000) int partitions,
+        @DefaultValue("8") @Min(1) @Max(10_000) int minPartitionChunks,
         @DefaultValue("128") @Min(1) @Max(10_000) int chunkSize,
         @DefaultValue("32") @Min(1) @Max(1024) int inferenceBatchSize,
         @DefaultValue("3") @Min(1) @Max(100) int topK,

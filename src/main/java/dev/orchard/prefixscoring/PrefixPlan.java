@@ -17,8 +17,24 @@ record PrefixPlan(
 
     /** Splits {@code total} objects into at most {@code maxPartitions} runs of whole chunks. */
     static List<Partition> split(int total, int chunkSize, int maxPartitions) {
+        return split(total, chunkSize, maxPartitions, 1, 1);
+    }
+
+    /**
+     * Splits {@code total} objects into at most {@code maxPartitions} balanced runs of whole chunks,
+     * each of at least {@code minChunks} chunks where there are enough, in whole rounds of {@code
+     * threads} (the partitions scored at once) — but never fewer partitions than threads while there
+     * are chunks for them. A partition's first and last chunk cannot overlap decoding with
+     * inference, so short partitions leave cores idle; whole rounds leave no thread alone at the end.
+     */
+    static List<Partition> split(int total, int chunkSize, int maxPartitions, int minChunks, int threads) {
         int chunks = (total + chunkSize - 1) / chunkSize;
-        int count = Math.max(1, Math.min(maxPartitions, chunks));
+        int count = chunks / Math.max(1, minChunks);
+        if (count > threads) {
+            count -= count % threads;
+        }
+        count = Math.max(count, Math.min(threads, chunks));
+        count = Math.max(1, Math.min(maxPartitions, count));
         List<Partition> partitions = new ArrayList<>();
         int chunk = 0;
         for (int p = 0; p < count && chunk < Math.max(chunks, 1); p++) {

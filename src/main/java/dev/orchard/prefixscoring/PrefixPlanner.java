@@ -44,7 +44,12 @@ final class PrefixPlanner {
         List<StoredObject> listed = store.list(bucket, prefix).stream()
                 .filter(o -> !o.ref().name().endsWith("/"))
                 .toList();
-        List<PrefixPlan.Partition> partitions = PrefixPlan.split(listed.size(), properties.chunkSize(), maxPartitions);
+        List<PrefixPlan.Partition> partitions = PrefixPlan.split(
+                listed.size(),
+                properties.chunkSize(),
+                maxPartitions,
+                properties.minPartitionChunks(),
+                properties.threads());
         for (PrefixPlan.Partition partition : partitions) {
             StringBuilder lines = new StringBuilder();
             for (int i = partition.firstObject(); i < partition.firstObject() + partition.objects(); i++) {

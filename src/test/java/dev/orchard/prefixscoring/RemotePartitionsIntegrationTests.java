@@ -90,6 +90,7 @@ class RemotePartitionsIntegrationTests {
                     "orchard.prefix-jobs.partitions", "12",
                     "orchard.prefix-jobs.threads", "1",
                     "spring.cloud.gcp.pubsub.subscriber.max-duration-per-ack-extension", "10"));
+            settings.put("orchard.prefix-jobs.min-partition-chunks", "1"); // 12 partitions of 6-7 chunks
             Path output = root.resolve("local/predictions/jobs/score/remote-1");
             try (WorkerProcess a = start("a", settings);
                     WorkerProcess b = start("b", settings)) {
