@@ -1,10 +1,15 @@
 package dev.orchard;
 
+import static dev.orchard.storage.WritePrecondition.none;
+
 import dev.orchard.model.ModelInput;
+import dev.orchard.prefixscoring.PrefixJobs;
 import dev.orchard.registry.ModelDraft;
 import dev.orchard.registry.ModelLoader;
 import dev.orchard.registry.ModelManifest;
+import dev.orchard.registry.ModelReference;
 import dev.orchard.registry.ModelRegistry;
+import dev.orchard.storage.BlobStore;
 import dev.orchard.training.TensorFlowCnnTrainer;
 import dev.orchard.training.TrainedModel;
 import dev.orchard.training.TrainingProgress;
@@ -25,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -42,14 +48,14 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * champion), sends the requests a fresh instance answers first — readiness, the model's status, one
  * {@code :classify} of a bundled sample image — then makes a small TensorFlow SavedModel the
  * champion of a second model and classifies the same image with it (a worker whose champion is a
- * SavedModel loads TensorFlow at every start: its serving classes belong in the cache), then stops
- * it and exits 0. Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code
+ * SavedModel loads TensorFlow at every start: its serving classes belong in the cache), scores a
+ * prefix of sample images with it as a user's first prefix job would, then stops it and exits 0. Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code
  * -XX:ArchiveClassesAtExit=FILE} (Java 17) and the same class path as the later starts; arguments
  * are the worker's ({@code --orchard.storage.local.root=DIR}).
  *
  * <p>Compared with a run that exits after the context refresh, the cache then also holds the classes
- * and profiles of model loading, the readiness check and the request path, which every start and its
- * first request use. Any failure (not ready in time, a request answered with an error) exits 1 with
+ * and profiles of model loading, the readiness check, the request path and the prefix job's path,
+ * which every start, its first request and its first job use. Any failure (not ready in time, a request answered with an error) exits 1 with
  * the reason, so an image is never built with a cache of a broken start.
  */
 public final class AotTrainingRun {
@@ -64,6 +70,15 @@ public final class AotTrainingRun {
 
     /** How long the child JVM that trains the SavedModel may take. */
     private static final Duration EXPORT_TIMEOUT = Duration.ofMinutes(5);
+
+    /** Images the run's prefix job scores (half PNG, half JPEG): a few chunks on every partition thread. */
+    static final int JOB_IMAGES = 1024;
+
+    /** Where the run's prefix job finds them, in the data bucket. */
+    static final String JOB_PREFIX = "aot-training/images/";
+
+    /** How long the run's prefix job may take. */
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
 
     private AotTrainingRun() {}
 
@@ -110,11 +125,65 @@ public final class AotTrainingRun {
             String answer = expectOk(http, classifyRequest(base, model, sample));
             registerSavedModel(context.getBean(ModelRegistry.class));
             String savedModelAnswer = expectOk(http, classifyRequest(base, SAVED_MODEL, sample));
+            String job = scorePrefix(context, JOB_TIMEOUT);
             return "ready after " + readyAfter + " ms; " + model + ":classify answered " + answer + "; " + SAVED_MODEL
-                    + " (a TensorFlow SavedModel):classify answered " + savedModelAnswer;
+                    + " (a TensorFlow SavedModel):classify answered " + savedModelAnswer + "; " + job;
         } finally {
             SpringApplication.exit(context);
         }
+    }
+
+    /**
+     * Runs a prefix job like a user's first one: {@link #JOB_IMAGES} sample images, as PNG and as
+     * JPEG, stored under {@link #JOB_PREFIX} in the data bucket and scored by {@link #SAVED_MODEL}
+     * (planning, partitions, read-ahead decoding, batched inference, shards, summary), so the job
+     * path's classes and profiles are in the cache too — a fresh worker's first job runs on them.
+     *
+     * @return what the job did, for the build log
+     * @throws IllegalStateException when the job fails, scores fewer images or takes longer than {@code timeout}
+     */
+    static String scorePrefix(ConfigurableApplicationContext context, Duration timeout) throws Exception {
+        String bucket = context.getEnvironment().getProperty("orchard.storage.bucket", "local");
+        BlobStore store = context.getBean(BlobStore.class);
+        List<byte[]> images = sampleImages(JOB_IMAGES / 2);
+        for (int i = 0; i < images.size(); i++) {
+            store.put(bucket, String.format(Locale.ROOT, "%simage-%03d.png", JOB_PREFIX, i), images.get(i), none());
+            store.put(
+                    bucket, String.format(Locale.ROOT, "%simage-%03d.jpg", JOB_PREFIX, i), jpeg(images.get(i)), none());
+        }
+        PrefixJobs jobs = context.getBean(PrefixJobs.class);
+        PrefixJobs.Submission submitted = jobs.submit(new PrefixJobs.Request(
+                bucket, JOB_PREFIX, new ModelReference(SAVED_MODEL, null), "aot-training-" + System.nanoTime(), null));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<PrefixJobs.JobStatus> status = jobs.status(submitted.id());
+            if (status.isPresent() && status.get().complete()) {
+                PrefixJobs.JobStatus done = status.get();
+                if (done.predictions() != 2L * images.size()) {
+                    throw new IllegalStateException("the training run's prefix job scored " + done.predictions()
+                            + " of " + 2 * images.size() + " images (" + done.errors() + " errors)");
+                }
+                return "prefix job " + done.id() + " scored " + done.predictions() + " images";
+            }
+            if (status.isPresent()
+                    && (status.get().failure() != null
+                            || "FAILED".equals(status.get().status()))) {
+                throw new IllegalStateException(
+                        "the training run's prefix job failed: " + status.get().failure());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the training run's prefix job did not complete within " + timeout);
+    }
+
+    /** {@code png} re-encoded as a JPEG, so the job decodes both formats. */
+    private static byte[] jpeg(byte[] png) throws IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (image == null || !javax.imageio.ImageIO.write(image, "jpeg", out)) {
+            throw new IllegalStateException("could not re-encode a sample image as JPEG");
+        }
+        return out.toByteArray();
     }
 
     /**
@@ -254,13 +323,24 @@ public final class AotTrainingRun {
 
     /** The first bundled sample image (by name), a PNG every sample model can classify. */
     public static byte[] sampleImage() throws IOException {
-        Resource[] images = new PathMatchingResourcePatternResolver().getResources(SAMPLE_IMAGES);
-        Resource first = Arrays.stream(images)
-                .min(Comparator.comparing(Resource::getDescription))
-                .orElseThrow(
-                        () -> new IllegalStateException("no sample image on the class path (" + SAMPLE_IMAGES + ")"));
-        try (InputStream in = first.getInputStream()) {
-            return in.readAllBytes();
+        return sampleImages(1).get(0);
+    }
+
+    /** The first {@code count} bundled sample images (by name), PNGs. */
+    private static List<byte[]> sampleImages(int count) throws IOException {
+        List<Resource> images = Arrays.stream(new PathMatchingResourcePatternResolver().getResources(SAMPLE_IMAGES))
+                .sorted(Comparator.comparing(Resource::getDescription))
+                .limit(count)
+                .toList();
+        if (images.isEmpty()) {
+            throw new IllegalStateException("no sample image on the class path (" + SAMPLE_IMAGES + ")");
         }
+        List<byte[]> contents = new ArrayList<>();
+        for (Resource image : images) {
+            try (InputStream in = image.getInputStream()) {
+                contents.add(in.readAllBytes());
+            }
+        }
+        return contents;
     }
 }

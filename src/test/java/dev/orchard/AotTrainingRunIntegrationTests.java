@@ -3,8 +3,10 @@ package dev.orchard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,15 @@ class AotTrainingRunIntegrationTests {
         assertThat(summary).contains("aot-training-savedmodel (a TensorFlow SavedModel):classify answered {\"label\":");
         assertThat(data.resolve("local/models/aot-training-savedmodel/versions/1/model/saved_model.pb"))
                 .isNotEmptyFile();
+        // and a prefix job's path: every sample image, PNG and JPEG, scored by the SavedModel
+        assertThat(summary).containsPattern("prefix job aot-training-[0-9]+ scored 1024 images");
+        try (Stream<Path> runs = Files.list(data.resolve("local/predictions/jobs/score"))) {
+            Path run = runs.filter(p -> p.getFileName().toString().startsWith("aot-training-"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Files.readString(run.resolve("summary.json")))
+                    .contains("\"predictions\":1024", "\"errors\":0", "\"model\":\"aot-training-savedmodel\"");
+        }
     }
 
     @Test
