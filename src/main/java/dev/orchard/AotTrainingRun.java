@@ -49,14 +49,16 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * {@code :classify} of a bundled sample image — then makes a small TensorFlow SavedModel the
  * champion of a second model and classifies the same image with it (a worker whose champion is a
  * SavedModel loads TensorFlow at every start: its serving classes belong in the cache), scores a
- * prefix of sample images with it as a user's first prefix job would, then stops it and exits 0. Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code
- * -XX:ArchiveClassesAtExit=FILE} (Java 17) and the same class path as the later starts; arguments
- * are the worker's ({@code --orchard.storage.local.root=DIR}).
+ * prefix of sample images with it as a user's first prefix job would, then stops it and exits 0.
+ * Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code -XX:ArchiveClassesAtExit=FILE} (Java
+ * 17) and the same class path as the later starts; arguments are the worker's ({@code
+ * --orchard.storage.local.root=DIR}).
  *
  * <p>Compared with a run that exits after the context refresh, the cache then also holds the classes
  * and profiles of model loading, the readiness check, the request path and the prefix job's path,
- * which every start, its first request and its first job use. Any failure (not ready in time, a request answered with an error) exits 1 with
- * the reason, so an image is never built with a cache of a broken start.
+ * which every start, its first request and its first job use. Any failure (not ready in time, a
+ * request answered with an error, a job that fails) exits 1 with the reason, so an image is never
+ * built with a cache of a broken start.
  */
 public final class AotTrainingRun {
 

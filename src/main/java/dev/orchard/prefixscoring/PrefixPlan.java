@@ -15,11 +15,6 @@ record PrefixPlan(
     /** @param firstObject index of its first object; objects it holds; chunks {@code [firstChunk, firstChunk+chunks)} */
     record Partition(int index, int firstObject, int objects, int firstChunk, int chunks) {}
 
-    /** Splits {@code total} objects into at most {@code maxPartitions} runs of whole chunks. */
-    static List<Partition> split(int total, int chunkSize, int maxPartitions) {
-        return split(total, chunkSize, maxPartitions, 1, 1);
-    }
-
     /**
      * Splits {@code total} objects into at most {@code maxPartitions} balanced runs of whole chunks,
      * each of at least {@code minChunks} chunks where there are enough, in whole rounds of {@code

@@ -11,7 +11,7 @@ class PrefixPlanTests {
     void partitionsAreWholeChunksCoveringEveryObjectOnce() {
         for (int total : new int[] {0, 1, 15, 16, 17, 300, 1000, 4097}) {
             for (int max : new int[] {1, 3, 8, 100}) {
-                assertCovers(PrefixPlan.split(total, 16, max), total, max);
+                assertCovers(PrefixPlan.split(total, 16, max, 1, 1), total, max);
                 for (int minChunks : new int[] {1, 2, 8, 1000}) {
                     for (int threads : new int[] {1, 2, 3, 16}) {
                         assertCovers(PrefixPlan.split(total, 16, max, minChunks, threads), total, max);
@@ -40,7 +40,7 @@ class PrefixPlanTests {
         assertThat(PrefixPlan.split(3000, 128, 16, 1, 2)).hasSize(16);
         assertThat(PrefixPlan.split(3000, 128, 16, 1, 2))
                 .usingRecursiveFieldByFieldElementComparator()
-                .isEqualTo(PrefixPlan.split(3000, 128, 16));
+                .isEqualTo(PrefixPlan.split(3000, 128, 16, 1, 1));
     }
 
     private static List<Integer> chunks(List<PrefixPlan.Partition> partitions) {

@@ -58,7 +58,7 @@ class ReadAheadFetcherTests {
             objects.add(ref);
             lines.append("{\"name\":\"%s\",\"generation\":%d}%n".formatted(ref.name(), ref.generation()));
         }
-        plan = new PrefixPlan("data", "batch/", "m", 1, 11, CHUNK, PrefixPlan.split(11, CHUNK, 1));
+        plan = new PrefixPlan("data", "batch/", "m", 1, 11, CHUNK, PrefixPlan.split(11, CHUNK, 1, 1, 1));
         store.put(
                 "data",
                 output.partition(0),
