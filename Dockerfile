@@ -67,9 +67,9 @@ ENV XDG_CACHE_HOME=/tmp/.cache
 # trains the sample model, becomes ready, answers readiness, the model's status and one :classify,
 # makes a small SavedModel (trained in a child JVM) the champion of a second model and asks it once,
 # scores a prefix of 1,024 sample images with it, and stops — start-up, model loading (Tribuo and
-# TensorFlow), the first requests and the first prefix job all in the cache. It exits 1 with the reason on any failure (a bad jobs/ spec, never ready), which fails the
-# build. -cp is the same class
-# path as the ENTRYPOINT's -jar, so the cache is accepted.
+# TensorFlow), the first requests and the first prefix job all in the cache. It exits 1 with the
+# reason on any failure (a bad jobs/ spec, never ready, a failed job), which fails the build. -cp is
+# the same class path as the ENTRYPOINT's -jar, so the cache is accepted.
 # It runs on the embedded default; AOT_TRAINING_ARGUMENTS (space-separated worker arguments) trains
 # it in the deployed shape instead — Pub/Sub, PostgreSQL — when those are reachable from the build
 # (docker build --network host, emulator and database on the host), so their client classes are in

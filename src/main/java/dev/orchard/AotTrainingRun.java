@@ -10,10 +10,13 @@ import dev.orchard.registry.ModelManifest;
 import dev.orchard.registry.ModelReference;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.StorageProperties;
 import dev.orchard.training.TensorFlowCnnTrainer;
 import dev.orchard.training.TrainedModel;
 import dev.orchard.training.TrainingProgress;
 import dev.orchard.training.TrainingSet;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +39,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -145,7 +149,7 @@ public final class AotTrainingRun {
      * @throws IllegalStateException when the job fails, scores fewer images or takes longer than {@code timeout}
      */
     static String scorePrefix(ConfigurableApplicationContext context, Duration timeout) throws Exception {
-        String bucket = context.getEnvironment().getProperty("orchard.storage.bucket", "local");
+        String bucket = context.getBean(StorageProperties.class).bucket();
         BlobStore store = context.getBean(BlobStore.class);
         List<byte[]> images = sampleImages(JOB_IMAGES / 2);
         for (int i = 0; i < images.size(); i++) {
@@ -158,20 +162,16 @@ public final class AotTrainingRun {
                 bucket, JOB_PREFIX, new ModelReference(SAVED_MODEL, null), "aot-training-" + System.nanoTime(), null));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<PrefixJobs.JobStatus> status = jobs.status(submitted.id());
-            if (status.isPresent() && status.get().complete()) {
-                PrefixJobs.JobStatus done = status.get();
-                if (done.predictions() != 2L * images.size()) {
-                    throw new IllegalStateException("the training run's prefix job scored " + done.predictions()
-                            + " of " + 2 * images.size() + " images (" + done.errors() + " errors)");
+            PrefixJobs.JobStatus status = jobs.status(submitted.id()).orElse(null);
+            if (status != null && status.complete()) {
+                if (status.predictions() != 2L * images.size()) {
+                    throw new IllegalStateException("the training run's prefix job scored " + status.predictions()
+                            + " of " + 2 * images.size() + " images (" + status.errors() + " errors)");
                 }
-                return "prefix job " + done.id() + " scored " + done.predictions() + " images";
+                return "prefix job " + status.id() + " scored " + status.predictions() + " images";
             }
-            if (status.isPresent()
-                    && (status.get().failure() != null
-                            || "FAILED".equals(status.get().status()))) {
-                throw new IllegalStateException(
-                        "the training run's prefix job failed: " + status.get().failure());
+            if (status != null && (status.failure() != null || "FAILED".equals(status.status()))) {
+                throw new IllegalStateException("the training run's prefix job failed: " + status.failure());
             }
             Thread.sleep(100);
         }
@@ -180,9 +180,9 @@ public final class AotTrainingRun {
 
     /** {@code png} re-encoded as a JPEG, so the job decodes both formats. */
     private static byte[] jpeg(byte[] png) throws IOException {
-        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (image == null || !javax.imageio.ImageIO.write(image, "jpeg", out)) {
+        if (image == null || !ImageIO.write(image, "jpeg", out)) {
             throw new IllegalStateException("could not re-encode a sample image as JPEG");
         }
         return out.toByteArray();
