@@ -53,10 +53,21 @@ record JpegStructure(boolean progressive, int components, int scans) {
         return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     }
 
-    private static int endOfEntropyData(byte[] b, int pos) {
-        while (pos + 1 < b.length) {
+    /**
+     * Where the entropy-coded data starting at {@code pos} ends: the first 0xFF followed by a marker
+     * (not a stuffed 0x00, a fill 0xFF or a restart marker), else the end. Most bytes are not 0xFF,
+     * so the inner loop looks for one with a single comparison per byte: this runs over every byte of
+     * every JPEG scored, interpreted until the JIT gets to it.
+     */
+    static int endOfEntropyData(byte[] b, int pos) {
+        int last = b.length - 1;
+        while (pos < last) {
+            if (b[pos] != (byte) 0xFF) {
+                pos++;
+                continue;
+            }
             int next = b[pos + 1] & 0xFF;
-            if ((b[pos] & 0xFF) == 0xFF && next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+            if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
                 return pos;
             }
             pos++;

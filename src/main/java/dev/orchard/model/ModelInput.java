@@ -53,8 +53,11 @@ public record ModelInput(int height, int width, int channels, Scaling scaling) {
         @JsonProperty("raw")
         RAW;
 
-        /** The 8-bit sample value a model float came from (the inverse of the scaling). */
-        public double toSample(float value) {
+        /**
+         * The 8-bit sample value a model float came from (the inverse of the scaling): an affine map,
+         * so it also turns a mean of floats into the mean of their samples.
+         */
+        public double toSample(double value) {
             return switch (this) {
                 case UNIT -> value * 255.0;
                 case SYMMETRIC -> (value + 1.0) * 127.5;

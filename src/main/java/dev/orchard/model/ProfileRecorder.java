@@ -124,8 +124,13 @@ public final class ProfileRecorder implements PredictionObserver {
         return new PredictionProfile(source, predictions, sources, byLabel, histograms);
     }
 
-    /** Mean and standard deviation of a row's values as 8-bit samples, from at most {@value #SAMPLES} of them. */
-    private static double[] meanAndDeviation(ModelInput input, float[] row) {
+    /**
+     * Mean and standard deviation of a row's values as 8-bit samples, from at most {@value #SAMPLES}
+     * of them. Both are taken of the floats and then mapped: the scaling is affine, so the samples'
+     * mean is the mapped mean and their deviation the floats' times the scale. The loop is then
+     * arithmetic only, cheap even before the JIT has compiled it (a fresh worker's first job).
+     */
+    static double[] meanAndDeviation(ModelInput input, float[] row) {
         if (row.length == 0) {
             return new double[] {0, 0};
         }
@@ -134,12 +139,14 @@ public final class ProfileRecorder implements PredictionObserver {
         double squares = 0;
         int count = 0;
         for (int i = 0; i < row.length; i += stride) {
-            double v = input.scaling().toSample(row[i]);
+            double v = row[i];
             sum += v;
             squares += v * v;
             count++;
         }
         double mean = sum / count;
-        return new double[] {mean, Math.sqrt(Math.max(0, squares / count - mean * mean))};
+        double deviation = Math.sqrt(Math.max(0, squares / count - mean * mean));
+        ModelInput.Scaling scaling = input.scaling();
+        return new double[] {scaling.toSample(mean), deviation * (scaling.toSample(1) - scaling.toSample(0))};
     }
 }

@@ -56,6 +56,41 @@ class ProfileRecorderTests {
     }
 
     @Test
+    void brightnessAndContrastAreThoseOfTheSamplesTheFloatsCameFromForEveryScaling() {
+        java.util.Random random = new java.util.Random(7);
+        for (ModelInput.Scaling scaling : ModelInput.Scaling.values()) {
+            // 64×64×3 takes every value; 160×160×3 (76,800) every 4th, as at most SAMPLES are read
+            for (ModelInput input : List.of(new ModelInput(64, 64, 3, scaling), new ModelInput(160, 160, 3, scaling))) {
+                byte[] pixels = new byte[input.size()];
+                random.nextBytes(pixels);
+                float[] row = input.toFloats(pixels);
+                int stride = Math.max(1, row.length / ProfileRecorder.SAMPLES);
+                double sum = 0;
+                double squares = 0;
+                int count = 0;
+                for (int i = 0; i < pixels.length; i += stride) {
+                    double sample = pixels[i] & 0xFF;
+                    sum += sample;
+                    squares += sample * sample;
+                    count++;
+                }
+                double mean = sum / count;
+
+                double[] spread = ProfileRecorder.meanAndDeviation(input, row);
+
+                assertThat(spread[0]).as(scaling + " mean").isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-3));
+                assertThat(spread[1])
+                        .as(scaling + " deviation")
+                        .isCloseTo(Math.sqrt(squares / count - mean * mean), org.assertj.core.data.Offset.offset(1e-3));
+                assertThat(spread[1])
+                        .as(scaling + " a random image has contrast")
+                        .isGreaterThan(60);
+            }
+        }
+        assertThat(ProfileRecorder.meanAndDeviation(INPUT, new float[0])).containsExactly(0, 0);
+    }
+
+    @Test
     void countsSourceSizesAndAspectRatios() {
         ProfileRecorder recorder = new ProfileRecorder(INPUT, LABELS);
 
