@@ -7,7 +7,6 @@ import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -54,13 +53,20 @@ class PartitionReader implements ItemStreamReader<ListedObject> {
         if (position >= lines.size()) {
             return null;
         }
-        JsonNode line = json.readTree(lines.get(position));
-        ListedObject object = new ListedObject(
-                partition.firstObject() + position,
-                new ObjectRef(
-                        plan.bucket(),
-                        line.get("name").asString(),
-                        line.get("generation").asLong()));
+        String[] line = JsonLines.values(json, lines.get(position), "name", "generation");
+        if (line[0] == null || line[1] == null) {
+            throw new ItemStreamException("partition " + partition.index() + " plan line " + (position + 1)
+                    + " has no object name or generation: " + lines.get(position));
+        }
+        long generation;
+        try {
+            generation = Long.parseLong(line[1]);
+        } catch (NumberFormatException e) {
+            throw new ItemStreamException("partition " + partition.index() + " plan line " + (position + 1)
+                    + " has a generation that is not a whole number: " + line[1]);
+        }
+        ListedObject object =
+                new ListedObject(partition.firstObject() + position, new ObjectRef(plan.bucket(), line[0], generation));
         position++;
         return object;
     }

@@ -3,9 +3,8 @@ package dev.orchard.prefixscoring;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.StoredObject;
 import dev.orchard.storage.WritePrecondition;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,20 +50,15 @@ final class PrefixPlanner {
                 properties.minPartitionChunks(),
                 properties.threads());
         for (PrefixPlan.Partition partition : partitions) {
-            StringBuilder lines = new StringBuilder();
+            List<PlannedObject> lines = new ArrayList<>(partition.objects());
             for (int i = partition.firstObject(); i < partition.firstObject() + partition.objects(); i++) {
                 StoredObject object = listed.get(i);
-                lines.append(json.writeValueAsString(Map.of(
-                                "name",
-                                object.ref().name(),
-                                "generation",
-                                object.ref().generation())))
-                        .append('\n');
+                lines.add(new PlannedObject(object.ref().name(), object.ref().generation()));
             }
             store.put(
                     output.bucket(),
                     output.partition(partition.index()),
-                    lines.toString().getBytes(StandardCharsets.UTF_8),
+                    JsonLines.write(json, lines),
                     WritePrecondition.none());
         }
         PrefixPlan plan =
@@ -82,6 +76,9 @@ final class PrefixPlanner {
                 version);
         return plan;
     }
+
+    /** One line of a partition's plan file: an object and the generation the job scores. */
+    record PlannedObject(String name, long generation) {}
 
     Optional<PrefixPlan> read(JobOutput output) {
         return store.get(output.bucket(), output.plan()).map(blob -> json.readValue(blob.content(), PrefixPlan.class));

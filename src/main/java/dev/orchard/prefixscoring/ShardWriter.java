@@ -7,7 +7,6 @@ import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.WritePrecondition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -70,8 +69,7 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
         }
         int shard = chunk.getItems().get(0).index() / plan.chunkSize();
         List<Fetched.Decoded> decoded = new ArrayList<>();
-        StringBuilder errors = new StringBuilder();
-        int errorCount = 0;
+        List<ErrorLine> errors = new ArrayList<>();
         for (Fetched item : chunk.getItems()) {
             if (item.index() / plan.chunkSize() != shard) {
                 throw new IllegalStateException(
@@ -80,14 +78,11 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
             if (item instanceof Fetched.Decoded d) {
                 decoded.add(d);
             } else if (item instanceof Fetched.Unscorable u) {
-                errors.append(json.writeValueAsString(
-                                new ErrorLine(u.ref().name(), u.ref().generation(), u.reason(), u.error())))
-                        .append('\n');
-                errorCount++;
+                errors.add(new ErrorLine(u.ref().name(), u.ref().generation(), u.reason(), u.error()));
             }
         }
-        StringBuilder predictions = new StringBuilder();
         if (!decoded.isEmpty()) {
+            List<PredictionLine> predictions = new ArrayList<>(decoded.size());
             try (LoadedModel.Lease model = models.lease(plan.model(), plan.version())) {
                 List<Prediction> answers = new ArrayList<>(decoded.size());
                 for (int from = 0; from < decoded.size(); from += inferenceBatchSize) {
@@ -104,22 +99,21 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
                 for (int i = 0; i < answers.size(); i++) {
                     Prediction p = answers.get(i);
                     Fetched.Decoded d = decoded.get(i);
-                    predictions
-                            .append(json.writeValueAsString(new PredictionLine(
-                                    d.ref().name(),
-                                    d.ref().generation(),
-                                    p.label(),
-                                    p.confidence(),
-                                    p.top(),
-                                    plan.model(),
-                                    plan.version())))
-                            .append('\n');
+                    predictions.add(new PredictionLine(
+                            d.ref().name(),
+                            d.ref().generation(),
+                            p.label(),
+                            p.confidence(),
+                            p.top(),
+                            plan.model(),
+                            plan.version()));
                 }
             }
             put(output.predictions(shard), predictions);
         } else {
             store.delete(output.bucket(), output.predictions(shard)); // left by an earlier attempt, if any
         }
+        int errorCount = errors.size();
         if (errorCount > 0) {
             put(output.errors(shard), errors);
         } else {
@@ -134,8 +128,8 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
         }
     }
 
-    private void put(String name, StringBuilder lines) {
-        store.put(output.bucket(), name, lines.toString().getBytes(StandardCharsets.UTF_8), WritePrecondition.none());
+    private void put(String name, List<?> lines) {
+        store.put(output.bucket(), name, JsonLines.write(json, lines), WritePrecondition.none());
     }
 
     /** One line of {@code predictions-NNNNN.jsonl}. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -55,8 +54,8 @@ final class SummaryWriter {
                     .map(b -> new String(b.content(), StandardCharsets.UTF_8))
                     .orElse("");
             for (String line : content.lines().filter(l -> !l.isBlank()).toList()) {
-                JsonNode row = json.readTree(line);
-                String object = row.path("object").asString();
+                String[] row = JsonLines.values(json, line, "object", "reason");
+                String object = row[0] == null ? "" : row[0];
                 if (!seen.add(object)) {
                     throw new IllegalStateException(output.directory() + ": object " + object + " appears twice");
                 }
@@ -64,7 +63,7 @@ final class SummaryWriter {
                     predictions++;
                 } else {
                     errors++;
-                    reasons.merge(row.path("reason").asString(), 1, Integer::sum);
+                    reasons.merge(row[1] == null ? "" : row[1], 1, Integer::sum);
                 }
             }
         }
