@@ -283,7 +283,7 @@ public final class PrefixJobBenchmark {
     }
 
     /** A 256×256 JPEG with a gradient and a few shapes, different for every call. */
-    private static byte[] photo(Random random) throws Exception {
+    static byte[] photo(Random random) throws Exception {
         BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setPaint(new GradientPaint(

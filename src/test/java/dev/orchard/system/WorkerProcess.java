@@ -99,7 +99,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /** The running classpath: the test JVM's, or under {@code exec:java} the project's class loader. */
-    private static String classPath() {
+    public static String classPath() {
         if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
             List<String> entries = new ArrayList<>();
             for (java.net.URL url : loader.getURLs()) {
