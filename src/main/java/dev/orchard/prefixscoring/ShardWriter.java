@@ -113,18 +113,17 @@ class ShardWriter implements ItemWriter<Fetched>, StepExecutionListener {
         } else {
             store.delete(output.bucket(), output.predictions(shard)); // left by an earlier attempt, if any
         }
-        int errorCount = errors.size();
-        if (errorCount > 0) {
+        if (!errors.isEmpty()) {
             put(output.errors(shard), errors);
         } else {
             store.delete(output.bucket(), output.errors(shard));
         }
         predictedCounter.increment(decoded.size());
-        errorCounter.increment(errorCount);
+        errorCounter.increment(errors.size());
         if (stepExecution != null) {
             var context = stepExecution.getExecutionContext();
             context.putLong(PREDICTED, context.getLong(PREDICTED, 0) + decoded.size());
-            context.putLong(ERRORS, context.getLong(ERRORS, 0) + errorCount);
+            context.putLong(ERRORS, context.getLong(ERRORS, 0) + errors.size());
         }
     }
 
