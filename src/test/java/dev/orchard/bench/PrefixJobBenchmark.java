@@ -1,13 +1,9 @@
 package dev.orchard.bench;
 
-import dev.orchard.model.ImageDecoder;
-import dev.orchard.model.ImageLimits;
 import dev.orchard.model.ModelInput;
-import dev.orchard.model.TensorFlowClassifier;
 import dev.orchard.model.TestSavedModels;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.storage.LocalBlobStore;
-import dev.orchard.storage.StoredObject;
 import dev.orchard.system.WorkerProcess;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -24,28 +20,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A prefix job against the model's raw rate on the same images, same run: N JPEG photos (256×256)
  * scored by a CNN taking 64×64×3 and one taking 224×224×3. The raw rate is read + decode + batched
- * inference in a tight loop in this JVM (one thread once, then two threads each on half the
- * images); the job runs in a separate worker process (2 partition threads, 128-image chunks,
- * 32-image inference calls like the raw loop) whose peak RSS is read from {@code
- * /proc/<pid>/status}. After the worker's first (cold) job, rounds alternate the raw 2-thread loop
- * and the job, so both JVMs warm up alike; the last round is the figure, every round is printed.
- * Not a test: it prints.
+ * inference in a tight loop ({@link RawLoop}: one thread once, then two threads each on half the
+ * images) in a JVM of its own started with the worker's {@code java} binary; the job runs in a
+ * separate worker process (2 partition threads, 128-image chunks, 32-image inference calls like the
+ * raw loop) whose peak RSS is read from {@code /proc/<pid>/status}. After the worker's first (cold)
+ * job, rounds alternate the raw 2-thread loop and the job, so both JVMs warm up alike; the last
+ * round is the figure, every round is printed. Not a test: it prints.
+ *
+ * <p>By default the worker runs from the class path on this JVM's {@code java}. With {@code
+ * -Dbenchmark.jar} (the packaged worker, extracted as for the image) it runs with {@code -jar}, on
+ * {@code -Dbenchmark.java} when given, and with an AOT cache trained first by {@link
+ * dev.orchard.AotTrainingRun} as the image build does ({@code -Dbenchmark.aot=false}: without):
+ * the deployed image's shape.
  *
  * <pre>
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PrefixJobBenchmark
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PrefixJobBenchmark \
  *     -Dbenchmark.images64=20000 -Dbenchmark.images224=2000 -Dbenchmark.rounds=12
+ * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PrefixJobBenchmark \
+ *     -Dbenchmark.jar=/tmp/orchard-app/orchard-0.1.0-SNAPSHOT.jar \
+ *     -Dbenchmark.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * </pre>
  */
 public final class PrefixJobBenchmark {
@@ -54,6 +55,10 @@ public final class PrefixJobBenchmark {
     static final int BATCH = 32;
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 8);
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String JAVA = System.getProperty(
+            "benchmark.java", ProcessHandle.current().info().command().orElse("java"));
+    static final String JAR = System.getProperty("benchmark.jar", "");
+    static final boolean AOT = !JAR.isBlank() && !"false".equals(System.getProperty("benchmark.aot"));
 
     /** One measurement: images/s and the process CPU time it took per image. */
     record Rate(double imagesPerSecond, double cpuMsPerImage) {}
@@ -87,7 +92,7 @@ public final class PrefixJobBenchmark {
         System.out.printf(Locale.ROOT, "%n=== prefix job vs raw read+decode+infer, CNN models, 256x256 JPEGs ===%n");
         System.out.printf(
                 Locale.ROOT,
-                "%-8s %7s %11s %10s %11s %10s %8s %13s %13s %8s%n",
+                "%-8s %7s %11s %10s %11s %10s %8s %9s %13s %13s %8s%n",
                 "model",
                 "images",
                 "raw 1 thr/s",
@@ -95,6 +100,7 @@ public final class PrefixJobBenchmark {
                 "raw 2 thr/s",
                 "job/s",
                 "ratio",
+                "cold/raw",
                 "raw CPU ms/i",
                 "job CPU ms/i",
                 "RSS MB");
@@ -102,7 +108,7 @@ public final class PrefixJobBenchmark {
             Round last = f.last();
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %7d %11.1f %10.1f %11.1f %10.1f %8.2f %13.2f %13.2f %8.0f%n",
+                    "%-8s %7d %11.1f %10.1f %11.1f %10.1f %8.2f %9.2f %13.2f %13.2f %8.0f%n",
                     f.size() + "x" + f.size(),
                     f.images(),
                     f.raw1(),
@@ -110,6 +116,7 @@ public final class PrefixJobBenchmark {
                     last.raw().imagesPerSecond(),
                     last.job().imagesPerSecond(),
                     last.ratio(),
+                    f.cold() / last.raw().imagesPerSecond(),
                     last.raw().cpuMsPerImage(),
                     last.job().cpuMsPerImage(),
                     f.peakRssKb() / 1024.0);
@@ -123,11 +130,15 @@ public final class PrefixJobBenchmark {
                                     .map(r -> String.format(Locale.ROOT, "%.2f", r.ratio()))
                                     .toList()));
         }
+        System.out.println("worker: " + JAVA + (JAR.isBlank() ? " -cp <class path>" : " -jar " + JAR)
+                + (AOT ? " with an AOT cache from AotTrainingRun (the image's shape)" : "")
+                + "; raw loop: a JVM of its own on the same java");
         System.out.println("cold = the first job of a fresh worker (JIT, model load and TF warm-up included)");
-        System.out.println("then " + ROUNDS + " rounds of: raw loop with 2 threads in this JVM, the same job again on"
+        System.out.println("then " + ROUNDS + " rounds of: raw loop with 2 threads, the same job again on"
                 + " the worker; the columns after 'cold' are the last round, when both JVMs are warm");
         System.out.println("ratio = job images/s / raw 2-thread images/s of the same round; job time includes"
-                + " listing and planning");
+                + " listing and planning; cold/raw = the cold job's images/s / the last round's raw 2-thread"
+                + " images/s (the warm raw loop)");
         System.out.println("CPU ms/i = process CPU time (all threads, TensorFlow's and the JIT compiler's included)"
                 + " per image: the same CPU at a lower rate means idle cores, more CPU means extra work");
         System.out.println("RSS MB = the worker's peak resident set (VmHWM)");
@@ -143,13 +154,10 @@ public final class PrefixJobBenchmark {
         ModelInput input = new ModelInput(size, size, 3, ModelInput.Scaling.UNIT);
         Path export = dir.resolve("export");
         TestSavedModels.cnn(export, input, 10, 42);
-        List<String> labels = BenchModels.LABELS;
         LocalBlobStore store = new LocalBlobStore(root, Clock.systemUTC());
         ModelRegistry registry = new ModelRegistry(store, "local", JSON, Clock.systemUTC(), "benchmark");
         BenchModels.registerChampion(registry, "bench", export, input);
 
-        List<StoredObject> listed = store.list("local", "batches/bench/");
-        ImageDecoder decoder = new ImageDecoder(ImageLimits.of(DataSize.ofMegabytes(20), 50_000_000));
         Path noSpecs = Files.createDirectories(dir.resolve("jobs"));
         Map<String, String> settings = Map.of(
                 "orchard.storage.local.root",
@@ -170,20 +178,16 @@ public final class PrefixJobBenchmark {
                 System.getProperty("benchmark.threads", "2"),
                 "logging.level.root",
                 "WARN");
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        try (TensorFlowClassifier classifier = TensorFlowClassifier.load(export, input, labels, false)) {
-            raw(store, decoder, classifier, input, listed.subList(0, Math.min(listed.size(), 4 * BATCH))); // warm-up
-            double raw1 = raw(store, decoder, classifier, input, listed);
-            try (WorkerProcess worker = WorkerProcess.start("worker-" + size, dir, settings)) {
+        try (RawLoop raw = RawLoop.start(JAVA, root, export, size, dir.resolve("raw-loop.log"))) {
+            double raw1 = raw.run(1).imagesPerSecond();
+            try (WorkerProcess worker = startWorker(dir, size, settings)) {
                 worker.awaitReady(Duration.ofSeconds(120));
                 String token =
                         Files.readString(root.resolve(".orchard-admin-token")).strip();
                 double cold = job(worker, root, token, "cold", count).imagesPerSecond();
                 List<Round> rounds = new ArrayList<>();
                 for (int i = 1; i <= ROUNDS; i++) {
-                    Round round = new Round(
-                            rawTwoThreads(two, store, decoder, classifier, input, listed),
-                            job(worker, root, token, "round-" + i, count));
+                    Round round = new Round(raw.run(2), job(worker, root, token, "round-" + i, count));
                     rounds.add(round);
                     System.out.printf(
                             Locale.ROOT,
@@ -200,30 +204,60 @@ public final class PrefixJobBenchmark {
                 }
                 return new Figures(size, count, raw1, cold, rounds, PeakRss.ofKb(worker.pid()));
             }
-        } finally {
-            two.shutdown();
         }
     }
 
-    /** The raw loop on two threads, each on half of {@code listed}. */
-    private static Rate rawTwoThreads(
-            ExecutorService two,
-            LocalBlobStore store,
-            ImageDecoder decoder,
-            TensorFlowClassifier classifier,
-            ModelInput input,
-            List<StoredObject> listed)
-            throws Exception {
-        long self = ProcessHandle.current().pid();
-        long cpu0 = cpuMillis(self);
-        long t0 = System.nanoTime();
-        int half = listed.size() / 2;
-        Future<?> a = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(0, half)));
-        Future<?> b = two.submit(() -> raw(store, decoder, classifier, input, listed.subList(half, listed.size())));
-        a.get();
-        b.get();
-        return new Rate(
-                listed.size() / ((System.nanoTime() - t0) / 1e9), (cpuMillis(self) - cpu0) / (double) listed.size());
+    /**
+     * The worker: from the class path, or the packaged jar (with the AOT cache a training run wrote,
+     * unless switched off); {@code -XX:AOTMode=on} makes a cache the JVM cannot use fail the start
+     * instead of timing one without it.
+     */
+    private static WorkerProcess startWorker(Path dir, int size, Map<String, String> settings) throws Exception {
+        if (JAR.isBlank()) {
+            return WorkerProcess.launch(
+                    "worker-" + size,
+                    dir,
+                    JAVA,
+                    List.of(),
+                    List.of("-cp", WorkerProcess.classPath(), "dev.orchard.OrchardApplication"),
+                    settings,
+                    null,
+                    Map.of());
+        }
+        Path jar = Path.of(JAR).toAbsolutePath();
+        List<String> options = new ArrayList<>();
+        if (AOT) {
+            Path cache = dir.resolve("orchard.aot");
+            trainAotCache(jar, cache, dir);
+            options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
+        }
+        return WorkerProcess.launch(
+                "worker-" + size, dir, JAVA, options, List.of("-jar", jar.toString()), settings, null, Map.of());
+    }
+
+    /** Writes {@code cache} as the image build does: {@code AotTrainingRun} on the jar with {@code -XX:AOTCacheOutput}. */
+    private static void trainAotCache(Path jar, Path cache, Path dir) throws Exception {
+        Path scratch = Files.createTempDirectory(dir, "aot-training");
+        Path log = dir.resolve("aot-training.log");
+        Process training = new ProcessBuilder(
+                        JAVA,
+                        "-Xmx1g",
+                        "-XX:G1HeapRegionSize=4m",
+                        "-XX:AOTCacheOutput=" + cache,
+                        "-cp",
+                        jar.toString(),
+                        "dev.orchard.AotTrainingRun",
+                        "--server.port=0",
+                        "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
+                        "--orchard.storage.local.root=" + scratch.resolve("data"),
+                        "--orchard.registry.work-dir=" + scratch.resolve("work"),
+                        "--server.tomcat.basedir=" + scratch.resolve("tomcat"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (training.waitFor() != 0 || !Files.exists(cache)) {
+            throw new IllegalStateException("the AOT training run wrote no cache; see " + log);
+        }
     }
 
     /** Runs the prefix job {@code id} over the benchmark images: its images/s and worker CPU per image. */
@@ -253,33 +287,10 @@ public final class PrefixJobBenchmark {
      * User + system time of process {@code pid} from {@code /proc/<pid>/stat} (clock ticks of 10 ms),
      * read the same way for the benchmark's own JVM and the worker's.
      */
-    private static long cpuMillis(long pid) throws Exception {
+    static long cpuMillis(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
-    }
-
-    /** Read + decode + batched inference over {@code objects} in chunks, on the calling thread; images/s. */
-    private static double raw(
-            LocalBlobStore store,
-            ImageDecoder decoder,
-            TensorFlowClassifier classifier,
-            ModelInput input,
-            List<StoredObject> objects) {
-        long t0 = System.nanoTime();
-        for (int from = 0; from < objects.size(); from += BATCH) {
-            List<StoredObject> chunk = objects.subList(from, Math.min(objects.size(), from + BATCH));
-            float[][] batch = new float[chunk.size()][];
-            for (int i = 0; i < batch.length; i++) {
-                batch[i] = decoder.decode(
-                        store.get("local", chunk.get(i).ref().name())
-                                .orElseThrow()
-                                .content(),
-                        input);
-            }
-            classifier.classify(batch, 3);
-        }
-        return objects.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** A 256×256 JPEG with a gradient and a few shapes, different for every call. */

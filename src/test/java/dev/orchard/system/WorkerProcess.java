@@ -58,16 +58,41 @@ public final class WorkerProcess implements AutoCloseable {
             Path workingDirectory,
             Map<String, String> environment)
             throws IOException {
+        return launch(
+                name,
+                logDir,
+                ProcessHandle.current().info().command().orElse("java"),
+                jvmOptions,
+                List.of("-cp", classPath(), "dev.orchard.OrchardApplication"),
+                arguments,
+                workingDirectory,
+                environment);
+    }
+
+    /**
+     * As {@link #start(String, Path, List, Map, Path, Map)} with the {@code java} binary given and
+     * what it runs given as {@code main}: {@code -cp <path> <class>} or {@code -jar <jar>} (a packaged
+     * worker, for example with the AOT cache of an image build in {@code jvmOptions}).
+     */
+    public static WorkerProcess launch(
+            String name,
+            Path logDir,
+            String java,
+            List<String> jvmOptions,
+            List<String> main,
+            Map<String, String> arguments,
+            Path workingDirectory,
+            Map<String, String> environment)
+            throws IOException {
         boolean portFromEnvironment = environment.containsKey("PORT");
         int port = portFromEnvironment ? Integer.parseInt(environment.get("PORT")) : freePort();
-        String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(
                 java,
                 "-Xmx1g",
                 "-XX:G1HeapRegionSize=4m")); // as the image and spring-boot:run: big decoded images are not humongous
         command.addAll(jvmOptions);
         int defaults = command.size();
-        command.addAll(List.of("-cp", classPath(), "dev.orchard.OrchardApplication"));
+        command.addAll(main);
         if (!portFromEnvironment) {
             command.add("--server.port=" + port);
         }
