@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A prefix job against the model's raw rate on the same images, same run: N JPEG photos (256×256)
  * scored by a CNN taking 64×64×3 and one taking 224×224×3. The raw rate is read + decode + batched
  * inference in a tight loop ({@link RawLoop}: one thread once, then two threads each on half the
- * images) in a JVM of its own started with the worker's {@code java} binary; the job runs in a
+ * images, first warmed until two passes agree within 3%) in a JVM of its own started with the
+ * worker's {@code java} binary; the job runs in a
  * separate worker process (2 partition threads, 128-image chunks, 32-image inference calls like the
  * raw loop) whose peak RSS is read from {@code /proc/<pid>/status}. After the worker's first (cold)
  * job, rounds alternate the raw 2-thread loop and the job, so both JVMs warm up alike; the last
@@ -54,6 +55,7 @@ public final class PrefixJobBenchmark {
     static final int CHUNK = Integer.getInteger("benchmark.chunk", 128);
     static final int BATCH = 32;
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 8);
+    static final int RAW_WARM_PASSES = Integer.getInteger("benchmark.raw-warm-passes", 8);
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final String JAVA = System.getProperty(
             "benchmark.java", ProcessHandle.current().info().command().orElse("java"));
@@ -180,6 +182,14 @@ public final class PrefixJobBenchmark {
                 "WARN");
         try (RawLoop raw = RawLoop.start(JAVA, root, export, size, dir.resolve("raw-loop.log"))) {
             double raw1 = raw.run(1).imagesPerSecond();
+            Rate warmed = raw.warm(RAW_WARM_PASSES);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%dx%d raw loop warmed (2 threads, passes until two agree within 3%%, at most %d): %.1f images/s%n",
+                    size,
+                    size,
+                    RAW_WARM_PASSES,
+                    warmed.imagesPerSecond());
             try (WorkerProcess worker = startWorker(dir, size, settings)) {
                 worker.awaitReady(Duration.ofSeconds(120));
                 String token =

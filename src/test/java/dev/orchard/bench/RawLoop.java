@@ -70,7 +70,20 @@ final class RawLoop implements AutoCloseable {
 
     /** Runs the loop once over all the images on {@code threads} threads, each on its share. */
     Rate run(int threads) throws IOException {
-        commands.write(threads + "\n");
+        return ask(Integer.toString(threads));
+    }
+
+    /**
+     * Runs the 2-thread loop over all the images until two passes in a row are within 3% of each
+     * other, at most {@code maxPasses} times: the JIT's warm-up, so "the warm raw loop" is warm
+     * whatever the number of images. Returns the last pass.
+     */
+    Rate warm(int maxPasses) throws IOException {
+        return ask("warm " + maxPasses);
+    }
+
+    private Rate ask(String command) throws IOException {
+        commands.write(command + "\n");
         commands.flush();
         String[] answer = expect("rate").split(" ");
         return new Rate(Double.parseDouble(answer[1]), Double.parseDouble(answer[2]));
@@ -111,25 +124,45 @@ final class RawLoop implements AutoCloseable {
             out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                int threads = Integer.parseInt(line.strip());
-                long cpu0 = PrefixJobBenchmark.cpuMillis(ProcessHandle.current().pid());
-                long t0 = System.nanoTime();
-                List<Future<?>> parts = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    List<StoredObject> share =
-                            listed.subList(t * listed.size() / threads, (t + 1) * listed.size() / threads);
-                    parts.add(pool.submit(() -> loop.over(share)));
+                Rate rate;
+                if (line.startsWith("warm ")) {
+                    int maxPasses =
+                            Integer.parseInt(line.substring("warm ".length()).strip());
+                    Rate previous = pass(pool, loop, listed, 2);
+                    rate = pass(pool, loop, listed, 2);
+                    for (int passes = 2;
+                            passes < maxPasses
+                                    && Math.abs(rate.imagesPerSecond() - previous.imagesPerSecond())
+                                            > 0.03 * previous.imagesPerSecond();
+                            passes++) {
+                        previous = rate;
+                        rate = pass(pool, loop, listed, 2);
+                    }
+                } else {
+                    rate = pass(pool, loop, listed, Integer.parseInt(line.strip()));
                 }
-                for (Future<?> part : parts) {
-                    part.get();
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long cpu = PrefixJobBenchmark.cpuMillis(ProcessHandle.current().pid()) - cpu0;
-                out.printf(Locale.ROOT, "rate %.3f %.4f%n", listed.size() / seconds, cpu / (double) listed.size());
+                out.printf(Locale.ROOT, "rate %.3f %.4f%n", rate.imagesPerSecond(), rate.cpuMsPerImage());
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One pass over {@code listed} on {@code threads} threads, each on its share. */
+    private static Rate pass(ExecutorService pool, Loop loop, List<StoredObject> listed, int threads) throws Exception {
+        long cpu0 = PrefixJobBenchmark.cpuMillis(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
+        List<Future<?>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            List<StoredObject> share = listed.subList(t * listed.size() / threads, (t + 1) * listed.size() / threads);
+            parts.add(pool.submit(() -> loop.over(share)));
+        }
+        for (Future<?> part : parts) {
+            part.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = PrefixJobBenchmark.cpuMillis(ProcessHandle.current().pid()) - cpu0;
+        return new Rate(listed.size() / seconds, cpu / (double) listed.size());
     }
 
     /** Read + decode + batched inference over objects in chunks of the job's inference batch, on the calling thread. */
