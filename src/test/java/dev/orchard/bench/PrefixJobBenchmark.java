@@ -29,11 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
  * scored by a CNN taking 64×64×3 and one taking 224×224×3. The raw rate is read + decode + batched
  * inference in a tight loop ({@link RawLoop}: one thread once, then two threads each on half the
  * images, first warmed until two passes agree within 3%) in a JVM of its own started with the
- * worker's {@code java} binary; the job runs in a
- * separate worker process (2 partition threads, 128-image chunks, 32-image inference calls like the
- * raw loop) whose peak RSS is read from {@code /proc/<pid>/status}. After the worker's first (cold)
- * job, rounds alternate the raw 2-thread loop and the job, so both JVMs warm up alike; the last
- * round is the figure, every round is printed. Not a test: it prints.
+ * worker's {@code java} binary; the job runs in a separate worker process (2 partition threads,
+ * 128-image chunks, 32-image inference calls like the raw loop) whose peak RSS is read from {@code
+ * /proc/<pid>/status}. After the worker's first (cold) job, rounds alternate the raw 2-thread loop
+ * and the job, so both JVMs warm up alike; the last round is the figure, every round is printed.
+ * Not a test: it prints.
  *
  * <p>By default the worker runs from the class path on this JVM's {@code java}. With {@code
  * -Dbenchmark.jar} (the packaged worker, extracted as for the image) it runs with {@code -jar}, on
