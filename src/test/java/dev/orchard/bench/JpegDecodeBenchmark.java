@@ -63,7 +63,7 @@ public final class JpegDecodeBenchmark {
                 TestImages.withOrientation(TestImages.encoded("jpg", 4032, 3024, BufferedImage.TYPE_INT_RGB), 6));
 
         List<String> javas = new ArrayList<>();
-        javas.add(ProcessHandle.current().info().command().orElse("java"));
+        javas.add(WorkerProcess.currentJava());
         for (String java : System.getProperty("benchmark.javas", "").split(",")) {
             if (!java.isBlank()) {
                 javas.add(java.strip());

@@ -57,8 +57,7 @@ public final class PrefixJobBenchmark {
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 8);
     static final int RAW_WARM_PASSES = Integer.getInteger("benchmark.raw-warm-passes", 8);
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String JAVA = System.getProperty(
-            "benchmark.java", ProcessHandle.current().info().command().orElse("java"));
+    static final String JAVA = System.getProperty("benchmark.java", WorkerProcess.currentJava());
     static final String JAR = System.getProperty("benchmark.jar", "");
     static final boolean AOT = !JAR.isBlank() && !"false".equals(System.getProperty("benchmark.aot"));
 
@@ -223,26 +222,18 @@ public final class PrefixJobBenchmark {
      * instead of timing one without it.
      */
     private static WorkerProcess startWorker(Path dir, int size, Map<String, String> settings) throws Exception {
-        if (JAR.isBlank()) {
-            return WorkerProcess.launch(
-                    "worker-" + size,
-                    dir,
-                    JAVA,
-                    List.of(),
-                    List.of("-cp", WorkerProcess.classPath(), "dev.orchard.OrchardApplication"),
-                    settings,
-                    null,
-                    Map.of());
-        }
-        Path jar = Path.of(JAR).toAbsolutePath();
         List<String> options = new ArrayList<>();
-        if (AOT) {
-            Path cache = dir.resolve("orchard.aot");
-            trainAotCache(jar, cache, dir);
-            options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
+        List<String> main = WorkerProcess.fromClassPath();
+        if (!JAR.isBlank()) {
+            Path jar = Path.of(JAR).toAbsolutePath();
+            main = List.of("-jar", jar.toString());
+            if (AOT) {
+                Path cache = dir.resolve("orchard.aot");
+                trainAotCache(jar, cache, dir);
+                options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
+            }
         }
-        return WorkerProcess.launch(
-                "worker-" + size, dir, JAVA, options, List.of("-jar", jar.toString()), settings, null, Map.of());
+        return WorkerProcess.launch("worker-" + size, dir, JAVA, options, main, settings, null, Map.of());
     }
 
     /** Writes {@code cache} as the image build does: {@code AotTrainingRun} on the jar with {@code -XX:AOTCacheOutput}. */

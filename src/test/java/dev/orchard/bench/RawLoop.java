@@ -31,8 +31,9 @@ import org.springframework.util.unit.DataSize;
  * a prefix job cannot avoid, in a JVM of its own started with the same {@code java} binary as the
  * worker, so a worker on another JDK build (another libjpeg, another JIT) is compared with what that
  * build does on this machine. The child stays up between rounds and warms up as the worker does; one
- * line on its standard input runs the loop ({@code 1} or {@code 2} threads), one line on its
- * standard output answers with images/s and its process CPU per image.
+ * line on its standard input runs the loop once ({@code 1} or {@code 2} threads) or until it is warm
+ * ({@code warm <most passes>}), one line on its standard output answers with images/s and its
+ * process CPU per image.
  */
 final class RawLoop implements AutoCloseable {
 

@@ -103,7 +103,7 @@ class CompilerPriorityTests {
 
     /** Runs {@link CompilerPriority#main} in a new JVM with {@code options}: its output lines. */
     private static List<String> runMain(List<String> options) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = WorkerProcess.currentJava();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompilerPriority.class.getName()));

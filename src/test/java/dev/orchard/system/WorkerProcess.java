@@ -59,14 +59,17 @@ public final class WorkerProcess implements AutoCloseable {
             Map<String, String> environment)
             throws IOException {
         return launch(
-                name,
-                logDir,
-                ProcessHandle.current().info().command().orElse("java"),
-                jvmOptions,
-                List.of("-cp", classPath(), "dev.orchard.OrchardApplication"),
-                arguments,
-                workingDirectory,
-                environment);
+                name, logDir, currentJava(), jvmOptions, fromClassPath(), arguments, workingDirectory, environment);
+    }
+
+    /** The {@code java} binary running this JVM. */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** What {@link #launch} runs for a worker from the running class path: {@code -cp <path> <main class>}. */
+    public static List<String> fromClassPath() {
+        return List.of("-cp", classPath(), "dev.orchard.OrchardApplication");
     }
 
     /**
