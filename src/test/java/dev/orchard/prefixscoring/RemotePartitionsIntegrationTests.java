@@ -125,6 +125,11 @@ class RemotePartitionsIntegrationTests {
 
                 // then
                 await().atMost(Duration.ofSeconds(300)).until(() -> Files.exists(output.resolve("summary.json")));
+                // summary.json is the job's last step; the execution is marked COMPLETED just after
+                // it. Stopping a before that would leave it STARTED for stale-execution recovery.
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> unfinishedExecutions(jdbcUrl) == 0);
             }
             assertThat(JobShards.read(output, "predictions"))
                     .as("every image in exactly one line")
@@ -138,13 +143,26 @@ class RemotePartitionsIntegrationTests {
             assertThat(all).hasSize(12);
             try (Connection db = DriverManager.getConnection(jdbcUrl, "orchard", "orchard");
                     ResultSet rs = db.createStatement()
-                            .executeQuery(
-                                    "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING','STARTED')")) {
-                rs.next();
-                assertThat(rs.getLong(1)).isZero();
+                            .executeQuery("SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
+                                    + " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID WHERE i.JOB_NAME = '"
+                                    + PrefixJobConfiguration.JOB_NAME + "'")) {
+                assertThat(rs.next()).as("one prefix job execution").isTrue();
+                assertThat(rs.getString(1)).isEqualTo("COMPLETED");
+                assertThat(rs.next()).as("one prefix job execution").isFalse();
             } finally {
                 admin.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
+        }
+    }
+
+    /** Job executions not yet finished. */
+    private static long unfinishedExecutions(String jdbcUrl) throws Exception {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "orchard", "orchard");
+                ResultSet rs = db.createStatement()
+                        .executeQuery(
+                                "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTING','STARTED')")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
