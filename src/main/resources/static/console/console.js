@@ -6,6 +6,17 @@
 const TOKEN_KEY = "orchard.token";
 const main = document.getElementById("main");
 let refreshTimer = null;
+// Every render() takes the next number; a view draws only while its number is the newest, so a
+// slow render of a page the user already left (or one replaced by a newer render of the same
+// page) can never draw over what is on screen.
+let renderSeq = 0;
+const STALE = Symbol("stale render");
+
+/** Draws a view into main, unless a render newer than the one that built it (seq) has started. */
+function show(seq, ...nodes) {
+  if (seq !== renderSeq) throw STALE;
+  main.replaceChildren(...nodes);
+}
 
 // ---- small helpers ----------------------------------------------------------------------------
 
@@ -157,6 +168,7 @@ document.getElementById("token-forget").addEventListener("click", () => {
 // ---- views ------------------------------------------------------------------------------------
 
 async function tryIt() {
+  const seq = renderSeq;
   const service = await api("GET", "/");
   const list = await models();
   const modelSelect = el("select", { name: "model" },
@@ -188,7 +200,7 @@ async function tryIt() {
     drop.classList.remove("over");
     classifyAll(e.dataTransfer.files);
   });
-  main.replaceChildren(
+  show(seq,
     el("h1", {}, "Try a photo"),
     el("p", {}, service.description),
     el("p", { class: "meta" }, "Models: " + (service.models.join(", ") || "none yet") +
@@ -226,8 +238,9 @@ async function classifyOne(file, model, version, results) {
 }
 
 async function modelsView() {
+  const seq = renderSeq;
   const list = await models();
-  main.replaceChildren(
+  show(seq,
     el("h1", {}, "Models"),
     table(["model", "champion", "versions"], list.map((m) => [
       el("a", { href: "#/models/" + encodeURIComponent(m.name) }, m.name),
@@ -265,6 +278,7 @@ function registerForm(model) {
 }
 
 async function modelView(name) {
+  const seq = renderSeq;
   const [versions, audit] = await Promise.all([
     api("GET", `/v1/models/${encodeURIComponent(name)}/versions`),
     api("GET", `/v1/models/${encodeURIComponent(name)}/audit`).catch(() => []),
@@ -283,7 +297,7 @@ async function modelView(name) {
       say(e.message);
     }
   });
-  main.replaceChildren(
+  show(seq,
     el("h1", {}, name),
     el("section", { "aria-label": "Champion" },
       el("h2", {}, "Champion"),
@@ -399,6 +413,7 @@ async function act(path, body, done) {
 }
 
 async function versionView(name, version) {
+  const seq = renderSeq;
   const base = `/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
   const manifest = await api("GET", base + "/manifest");
   const report = manifest.artifacts && manifest.artifacts["report.md"]
@@ -438,7 +453,7 @@ async function versionView(name, version) {
   sections.push(el("h2", {}, "Artifacts"), table(["path", "sha256"],
     Object.entries(manifest.artifacts || {}).map(([path, hash]) => [el("span", { class: "mono" }, path), el("span", { class: "mono" }, hash)])));
   if (manifest.provenance) sections.push(el("h2", {}, "Provenance"), el("pre", {}, JSON.stringify(manifest.provenance, null, 2)));
-  main.replaceChildren(...sections);
+  show(seq, ...sections);
 }
 
 /** A small Markdown subset (headings, tables, lists, paragraphs, `code`), built as DOM nodes. */
@@ -491,6 +506,7 @@ function jobProgress(job) {
 }
 
 async function jobsView(page) {
+  const seq = renderSeq;
   const list = await api("GET", `/jobs?page=${page}&size=20`);
   const input = el("input", { name: "input", required: true, placeholder: "gs://bucket/batches/today/", size: 34 });
   const model = el("input", { name: "model", required: true, value: "fashion", size: 16 });
@@ -510,7 +526,7 @@ async function jobsView(page) {
       say(e.message);
     }
   });
-  main.replaceChildren(
+  show(seq,
     el("h1", {}, "Jobs"),
     form,
     list.jobs.length === 0 ? el("p", {}, "No prefix jobs or retrains yet.") :
@@ -531,6 +547,7 @@ async function jobsView(page) {
 }
 
 async function jobView(id) {
+  const seq = renderSeq;
   const job = await api("GET", "/jobs/" + encodeURIComponent(id));
   const rows = job.job === "retrain"
     ? [el("h2", {}, "Steps"), table(["step", "status", "progress", "started", "ended"], (job.steps || []).map((s) => [
@@ -545,7 +562,7 @@ async function jobView(id) {
       el("dt", {}, "ETA"), el("dd", {}, job.etaSeconds === null || job.etaSeconds === undefined ? "—" : job.etaSeconds + " s"),
       el("dt", {}, "output"), el("dd", { class: "mono" }, job.output),
       el("dt", {}, "complete"), el("dd", {}, job.complete ? "yes (summary.json written)" : "not yet"))];
-  main.replaceChildren(
+  show(seq,
     el("h1", {}, job.job === "retrain" ? `Retrain ${job.id} of ${job.model}` : `Prefix job ${job.id}`),
     el("p", { id: "job-status" }, tag(job.status), job.outcome ? " " : null, job.outcome ? tag(job.outcome) : null,
       " ", el("span", {}, jobProgress(job))),
@@ -567,6 +584,7 @@ function refreshIn(millis) {
 
 async function render(refreshing) {
   clearTimeout(refreshTimer);
+  const seq = ++renderSeq;
   let hash;
   try {
     hash = decodeURIComponent(location.hash.replace(/^#/, "")) || "/";
@@ -582,11 +600,12 @@ async function render(refreshing) {
     else if (parts[0] === "models" && parts.length === 4 && parts[2] === "versions") await versionView(parts[1], parts[3]);
     else if (parts[0] === "jobs" && parts.length === 1) await jobsView(Number(new URLSearchParams(query || "").get("page") || 0));
     else if (parts[0] === "jobs" && parts.length === 2) await jobView(parts[1]);
-    else main.replaceChildren(el("h1", {}, "Not found"), el("p", {}, "Nothing at " + hash + "."));
+    else show(seq, el("h1", {}, "Not found"), el("p", {}, "Nothing at " + hash + "."));
     if (!refreshing) main.focus();
   } catch (e) {
+    if (e === STALE || seq !== renderSeq) return; // a newer render owns the page
     say(e.message);
-    if (!refreshing) main.replaceChildren(el("h1", {}, "Could not load this page"), el("p", {}, e.message));
+    if (!refreshing) show(seq, el("h1", {}, "Could not load this page"), el("p", {}, e.message));
   }
 }
 
