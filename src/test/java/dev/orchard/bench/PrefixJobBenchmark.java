@@ -10,6 +10,9 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * images, first warmed until two passes agree within 3%) in a JVM of its own started with the
  * worker's {@code java} binary; the job runs in a separate worker process (2 partition threads,
  * 128-image chunks, 32-image inference calls like the raw loop) whose peak RSS is read from {@code
- * /proc/<pid>/status}. After the worker's first (cold) job, rounds alternate the raw 2-thread loop
- * and the job, so both JVMs warm up alike; the last round is the figure, every round is printed.
+ * /proc/<pid>/status}. The cold figure is the median first job of several fresh workers started one
+ * after another ({@code -Dbenchmark.cold-starts}, 3); after its first job, the last of them runs
+ * rounds alternating the raw 2-thread loop and the job, so both JVMs warm up alike; the last round
+ * is the figure, every round is printed.
  * Not a test: it prints.
  *
  * <p>By default the worker runs from the class path on this JVM's {@code java}. With {@code
@@ -56,6 +61,7 @@ public final class PrefixJobBenchmark {
     static final int BATCH = 32;
     static final int ROUNDS = Integer.getInteger("benchmark.rounds", 8);
     static final int RAW_WARM_PASSES = Integer.getInteger("benchmark.raw-warm-passes", 8);
+    static final int COLD_STARTS = Math.max(1, Integer.getInteger("benchmark.cold-starts", 3));
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final String JAVA = System.getProperty("benchmark.java", WorkerProcess.currentJava());
     static final String JAR = System.getProperty("benchmark.jar", "");
@@ -72,7 +78,15 @@ public final class PrefixJobBenchmark {
         }
     }
 
-    record Figures(int size, int images, double raw1, double cold, List<Round> rounds, long peakRssKb) {
+    /** @param colds the first job's images/s of each fresh worker, in start order */
+    record Figures(int size, int images, double raw1, List<Double> colds, List<Round> rounds, long peakRssKb) {
+
+        /** The median of the fresh workers' first jobs. */
+        double cold() {
+            List<Double> sorted = colds.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
 
         Round last() {
             return rounds.get(rounds.size() - 1);
@@ -123,6 +137,21 @@ public final class PrefixJobBenchmark {
                     f.peakRssKb() / 1024.0);
             System.out.printf(
                     Locale.ROOT,
+                    "%-8s cold job of each fresh worker: %s images/s, cold/raw %s%n",
+                    "",
+                    String.join(
+                            " ",
+                            f.colds().stream()
+                                    .map(c -> String.format(Locale.ROOT, "%.1f", c))
+                                    .toList()),
+                    String.join(
+                            " ",
+                            f.colds().stream()
+                                    .map(c -> String.format(
+                                            Locale.ROOT, "%.2f", c / last.raw().imagesPerSecond()))
+                                    .toList()));
+            System.out.printf(
+                    Locale.ROOT,
                     "%-8s ratio by round: %s%n",
                     "",
                     String.join(
@@ -134,7 +163,9 @@ public final class PrefixJobBenchmark {
         System.out.println("worker: " + JAVA + (JAR.isBlank() ? " -cp <class path>" : " -jar " + JAR)
                 + (AOT ? " with an AOT cache from AotTrainingRun (the image's shape)" : "")
                 + "; raw loop: a JVM of its own on the same java");
-        System.out.println("cold = the first job of a fresh worker (JIT, model load and TF warm-up included)");
+        System.out.println("cold = the first job of a fresh worker (JIT, model load and TF warm-up included): the"
+                + " median of " + COLD_STARTS + " fresh workers started one after another"
+                + " (-Dbenchmark.cold-starts), the last of which then runs the rounds");
         System.out.println("then " + ROUNDS + " rounds of: raw loop with 2 threads, the same job again on"
                 + " the worker; the columns after 'cold' are the last round, when both JVMs are warm");
         System.out.println("ratio = job images/s / raw 2-thread images/s of the same round; job time includes"
@@ -163,8 +194,6 @@ public final class PrefixJobBenchmark {
         Map<String, String> settings = Map.of(
                 "orchard.storage.local.root",
                 root.toString(),
-                "orchard.registry.work-dir",
-                dir.resolve("work").toString(),
                 "orchard.bootstrap.enabled",
                 "false",
                 "orchard.jobs.location",
@@ -189,11 +218,17 @@ public final class PrefixJobBenchmark {
                     size,
                     RAW_WARM_PASSES,
                     warmed.imagesPerSecond());
-            try (WorkerProcess worker = startWorker(dir, size, settings)) {
-                worker.awaitReady(Duration.ofSeconds(120));
+            List<String> options = workerOptions(dir);
+            List<Double> colds = new ArrayList<>();
+            for (int start = 1; start < COLD_STARTS; start++) {
+                try (WorkerProcess worker = startWorker(dir, size, start, options, settings)) {
+                    colds.add(firstJob(worker, root, start, count));
+                }
+            }
+            try (WorkerProcess worker = startWorker(dir, size, COLD_STARTS, options, settings)) {
+                colds.add(firstJob(worker, root, COLD_STARTS, count));
                 String token =
                         Files.readString(root.resolve(".orchard-admin-token")).strip();
-                double cold = job(worker, root, token, "cold", count).imagesPerSecond();
                 List<Round> rounds = new ArrayList<>();
                 for (int i = 1; i <= ROUNDS; i++) {
                     Round round = new Round(raw.run(2), job(worker, root, token, "round-" + i, count));
@@ -211,29 +246,46 @@ public final class PrefixJobBenchmark {
                             round.job().cpuMsPerImage(),
                             round.ratio());
                 }
-                return new Figures(size, count, raw1, cold, rounds, PeakRss.ofKb(worker.pid()));
+                return new Figures(size, count, raw1, colds, rounds, PeakRss.ofKb(worker.pid()));
             }
         }
     }
 
     /**
-     * The worker: from the class path, or the packaged jar (with the AOT cache a training run wrote,
-     * unless switched off); {@code -XX:AOTMode=on} makes a cache the JVM cannot use fail the start
-     * instead of timing one without it.
+     * The worker's JVM options: with the packaged jar, the AOT cache a training run wrote (unless
+     * switched off); {@code -XX:AOTMode=on} makes a cache the JVM cannot use fail the start instead
+     * of timing one without it.
      */
-    private static WorkerProcess startWorker(Path dir, int size, Map<String, String> settings) throws Exception {
-        List<String> options = new ArrayList<>();
-        List<String> main = WorkerProcess.fromClassPath();
-        if (!JAR.isBlank()) {
-            Path jar = Path.of(JAR).toAbsolutePath();
-            main = List.of("-jar", jar.toString());
-            if (AOT) {
-                Path cache = dir.resolve("orchard.aot");
-                trainAotCache(jar, cache, dir);
-                options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
-            }
+    private static List<String> workerOptions(Path dir) throws Exception {
+        if (JAR.isBlank() || !AOT) {
+            return List.of();
         }
-        return WorkerProcess.launch("worker-" + size, dir, JAVA, options, main, settings, null, Map.of());
+        Path cache = dir.resolve("orchard.aot");
+        trainAotCache(Path.of(JAR).toAbsolutePath(), cache, dir);
+        return List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on");
+    }
+
+    /**
+     * Fresh worker number {@code start}, from the class path or the packaged jar, with a work
+     * directory of its own (a new instance copies its champion from the bucket, as in a container).
+     */
+    private static WorkerProcess startWorker(
+            Path dir, int size, int start, List<String> options, Map<String, String> settings) throws Exception {
+        List<String> main = JAR.isBlank()
+                ? WorkerProcess.fromClassPath()
+                : List.of("-jar", Path.of(JAR).toAbsolutePath().toString());
+        Map<String, String> own = new java.util.HashMap<>(settings);
+        own.put("orchard.registry.work-dir", dir.resolve("work-" + start).toString());
+        return WorkerProcess.launch("worker-" + size + "-" + start, dir, JAVA, options, main, own, null, Map.of());
+    }
+
+    /** The first job of a fresh worker, as soon as it is ready: its images/s. */
+    private static double firstJob(WorkerProcess worker, Path root, int start, int count) throws Exception {
+        worker.awaitReady(Duration.ofSeconds(120));
+        String token = Files.readString(root.resolve(".orchard-admin-token")).strip();
+        double cold = job(worker, root, token, "cold-" + start, count).imagesPerSecond();
+        System.out.printf(Locale.ROOT, "fresh worker %d: first job %.1f images/s%n", start, cold);
+        return cold;
     }
 
     /** Writes {@code cache} as the image build does: {@code AotTrainingRun} on the jar with {@code -XX:AOTCacheOutput}. */
@@ -280,8 +332,34 @@ public final class PrefixJobBenchmark {
         if (s.path("predictions").asInt() != count) {
             throw new IllegalStateException("job scored " + s.path("predictions") + " of " + count);
         }
+        awaitCompleted(worker, token, id);
         double cpuMsPerImage = (cpuMillis(worker.pid()) - cpu0) / (double) count;
         return new Rate(s.path("imagesPerSecond").asDouble(), cpuMsPerImage);
+    }
+
+    /**
+     * Waits until the job's execution is marked COMPLETED, just after its summary is written: a
+     * worker stopped in between would leave it for stale-execution recovery, and the next worker
+     * would resume it beside its own first job.
+     */
+    private static void awaitCompleted(WorkerProcess worker, String token, String id) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/jobs/" + id))
+                .header("Authorization", "Bearer " + token)
+                .build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> status =
+                    HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (status.statusCode() == 200
+                    && "COMPLETED"
+                            .equals(JSON.readTree(status.body()).path("status").asString())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + id + " not COMPLETED after its summary: " + status.body());
+            }
+            Thread.sleep(20);
+        }
     }
 
     /**
