@@ -15,7 +15,10 @@ import dev.orchard.training.TensorFlowCnnTrainer;
 import dev.orchard.training.TrainedModel;
 import dev.orchard.training.TrainingProgress;
 import dev.orchard.training.TrainingSet;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,7 +57,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * {@code :classify} of a bundled sample image — then makes a small TensorFlow SavedModel the
  * champion of a second model and classifies the same image with it (a worker whose champion is a
  * SavedModel loads TensorFlow at every start: its serving classes belong in the cache), scores a
- * prefix of sample images with it as a user's first prefix job would, then stops it and exits 0.
+ * prefix of sample images and colour photos with it as a user's first prefix job would, then stops
+ * it and exits 0.
  * Run with {@code -XX:AOTCacheOutput=FILE} (Java 25) or {@code -XX:ArchiveClassesAtExit=FILE} (Java
  * 17) and the same class path as the later starts; arguments are the worker's ({@code
  * --orchard.storage.local.root=DIR}).
@@ -77,7 +82,10 @@ public final class AotTrainingRun {
     /** How long the child JVM that trains the SavedModel may take. */
     private static final Duration EXPORT_TIMEOUT = Duration.ofMinutes(5);
 
-    /** Images the run's prefix job scores (half PNG, half JPEG): a few chunks on every partition thread. */
+    /**
+     * Images the run's prefix job scores (a quarter sample PNGs, a quarter the same as JPEGs, half
+     * colour photos): a few chunks on every partition thread.
+     */
     static final int JOB_IMAGES = 1024;
 
     /** Where the run's prefix job finds them, in the data bucket. */
@@ -140,8 +148,9 @@ public final class AotTrainingRun {
     }
 
     /**
-     * Runs a prefix job like a user's first one: {@link #JOB_IMAGES} sample images, as PNG and as
-     * JPEG, stored under {@link #JOB_PREFIX} in the data bucket and scored by {@link #SAVED_MODEL}
+     * Runs a prefix job like a user's first one: {@link #JOB_IMAGES} images — sample images as PNG and
+     * as JPEG, and colour photos — stored under {@link #JOB_PREFIX} in the data bucket and scored by
+     * {@link #SAVED_MODEL}, which takes RGB as most users' models do
      * (planning, partitions, read-ahead decoding, batched inference, shards, summary), so the job
      * path's classes and profiles are in the cache too — a fresh worker's first job runs on them.
      *
@@ -151,11 +160,15 @@ public final class AotTrainingRun {
     static String scorePrefix(ConfigurableApplicationContext context, Duration timeout) throws Exception {
         String bucket = context.getBean(StorageProperties.class).bucket();
         BlobStore store = context.getBean(BlobStore.class);
-        List<byte[]> images = sampleImages(JOB_IMAGES / 2);
+        List<byte[]> images = sampleImages(JOB_IMAGES / 4);
         for (int i = 0; i < images.size(); i++) {
             store.put(bucket, String.format(Locale.ROOT, "%simage-%03d.png", JOB_PREFIX, i), images.get(i), none());
             store.put(
                     bucket, String.format(Locale.ROOT, "%simage-%03d.jpg", JOB_PREFIX, i), jpeg(images.get(i)), none());
+        }
+        Random random = new Random(42);
+        for (int i = 0; i < JOB_IMAGES / 2; i++) {
+            store.put(bucket, String.format(Locale.ROOT, "%sphoto-%03d.jpg", JOB_PREFIX, i), photo(random), none());
         }
         PrefixJobs jobs = context.getBean(PrefixJobs.class);
         PrefixJobs.Submission submitted = jobs.submit(new PrefixJobs.Request(
@@ -164,9 +177,9 @@ public final class AotTrainingRun {
         while (System.nanoTime() < deadline) {
             PrefixJobs.JobStatus status = jobs.status(submitted.id()).orElse(null);
             if (status != null && status.complete()) {
-                if (status.predictions() != 2L * images.size()) {
+                if (status.predictions() != JOB_IMAGES) {
                     throw new IllegalStateException("the training run's prefix job scored " + status.predictions()
-                            + " of " + 2 * images.size() + " images (" + status.errors() + " errors)");
+                            + " of " + JOB_IMAGES + " images (" + status.errors() + " errors)");
                 }
                 return "prefix job " + status.id() + " scored " + status.predictions() + " images";
             }
@@ -176,6 +189,32 @@ public final class AotTrainingRun {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the training run's prefix job did not complete within " + timeout);
+    }
+
+    /**
+     * A 256×256 colour JPEG standing in for a user's photo (noise over a gradient, and a disc): the
+     * colour decoding, scaling and RGB paths that the grey samples never take.
+     */
+    private static byte[] photo(Random random) throws IOException {
+        BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int base = random.nextInt(0xFFFFFF);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                int noise = random.nextInt(32);
+                int r = (((base >> 16) & 0xFF) + x / 2 + noise) & 0xFF;
+                int g = (((base >> 8) & 0xFF) + y / 2 + noise) & 0xFF;
+                int b = ((base & 0xFF) + (x + y) / 4) & 0xFF;
+                pixels[y * 256 + x] = (r << 16) | (g << 8) | b;
+            }
+        }
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(new Color(random.nextInt(0xFFFFFF)));
+        graphics.fillOval(random.nextInt(128), random.nextInt(128), 64 + random.nextInt(64), 64 + random.nextInt(64));
+        graphics.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
     }
 
     /** {@code png} re-encoded as a JPEG, so the job decodes both formats. */
@@ -250,7 +289,7 @@ public final class AotTrainingRun {
      */
     public static final class SavedModelExport {
 
-        static final ModelInput INPUT = new ModelInput(28, 28, 1, ModelInput.Scaling.UNIT);
+        static final ModelInput INPUT = new ModelInput(32, 32, 3, ModelInput.Scaling.UNIT);
         static final List<String> LABELS = List.of("dark", "bright");
 
         private SavedModelExport() {}
@@ -268,7 +307,7 @@ public final class AotTrainingRun {
             TrainedModel model = new TensorFlowCnnTrainer()
                     .train(
                             new TrainingSet(LABELS, INPUT, features, targets),
-                            Map.of("epochs", 1, "filters", 4, "batchSize", 8),
+                            Map.of("epochs", 1, "filters", 4, "batchSize", 8, "imageSize", 32, "channels", 3),
                             TrainingProgress.NONE);
             model.classifier().close();
             for (Map.Entry<String, byte[]> artifact : model.artifacts().entrySet()) {
