@@ -66,7 +66,7 @@ ENV XDG_CACHE_HOME=/tmp/.cache
 # decisions/0001-aot-cache-and-spring-aot.md) from a training run: AotTrainingRun starts the worker on a scratch directory, where it
 # trains the sample model, becomes ready, answers readiness, the model's status and one :classify,
 # makes a small SavedModel (trained in a child JVM) the champion of a second model and asks it once,
-# scores a prefix of 1,024 sample images with it, and stops — start-up, model loading (Tribuo and
+# scores a prefix of 1,024 images with it (sample PNGs and JPEGs, colour photos), and stops — start-up, model loading (Tribuo and
 # TensorFlow), the first requests and the first prefix job all in the cache. It exits 1 with the
 # reason on any failure (a bad jobs/ spec, never ready, a failed job), which fails the build. -cp is
 # the same class path as the ENTRYPOINT's -jar, so the cache is accepted.
