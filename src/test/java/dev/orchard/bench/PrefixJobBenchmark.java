@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -274,7 +275,7 @@ public final class PrefixJobBenchmark {
         List<String> main = JAR.isBlank()
                 ? WorkerProcess.fromClassPath()
                 : List.of("-jar", Path.of(JAR).toAbsolutePath().toString());
-        Map<String, String> own = new java.util.HashMap<>(settings);
+        Map<String, String> own = new HashMap<>(settings);
         own.put("orchard.registry.work-dir", dir.resolve("work-" + start).toString());
         return WorkerProcess.launch("worker-" + size + "-" + start, dir, JAVA, options, main, own, null, Map.of());
     }
@@ -332,8 +333,8 @@ public final class PrefixJobBenchmark {
         if (s.path("predictions").asInt() != count) {
             throw new IllegalStateException("job scored " + s.path("predictions") + " of " + count);
         }
-        awaitCompleted(worker, token, id);
         double cpuMsPerImage = (cpuMillis(worker.pid()) - cpu0) / (double) count;
+        awaitCompleted(worker, token, id);
         return new Rate(s.path("imagesPerSecond").asDouble(), cpuMsPerImage);
     }
 
