@@ -9,7 +9,7 @@ import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
@@ -80,15 +80,11 @@ public final class TensorFlowClassifier implements Classifier {
     public float[][] predict(float[][] batch) {
         Classifier.requireShape(batch, input);
         int n = batch.length;
-        float[] flat = new float[n * input.size()];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(batch[i], 0, flat, i * input.size(), input.size());
-        }
         Shape shape = signature.flat()
                 ? Shape.of(n, input.size())
                 : Shape.of(n, input.height(), input.width(), input.channels());
-        try (TFloat32 tensor = TFloat32.tensorOf(shape, DataBuffers.of(flat, true, false));
-                Result result = function.call(Map.<String, Tensor>of(signature.inputName(), tensor))) {
+        try (TFloat32 tensor = TFloat32.tensorOf(shape);
+                Result result = function.call(Map.<String, Tensor>of(signature.inputName(), filled(tensor, batch)))) {
             TFloat32 output = (TFloat32) result.get(signature.outputName())
                     .orElseThrow(() -> new IllegalStateException("model returned no " + signature.outputName()));
             float[][] probabilities = new float[n][labels.size()];
@@ -102,6 +98,19 @@ public final class TensorFlowClassifier implements Classifier {
             }
             return probabilities;
         }
+    }
+
+    /**
+     * Copies each image straight into the tensor's native memory: no batch-sized array on the heap
+     * (at 224×224×3 a 32-image batch is 19 MB, a humongous allocation per call) and one copy instead
+     * of two.
+     */
+    private TFloat32 filled(TFloat32 tensor, float[][] batch) {
+        FloatDataBuffer data = tensor.asRawTensor().data().asFloats();
+        for (int i = 0; i < batch.length; i++) {
+            data.offset((long) i * input.size()).write(batch[i]);
+        }
+        return tensor;
     }
 
     static void softmax(float[] values) {

@@ -43,6 +43,33 @@ class TensorFlowClassifierTests {
     }
 
     @Test
+    void scoresEveryRowOfABatchAsItWouldBeScoredAlone() throws Exception {
+        // given a CNN, so every pixel of a row moves its scores, and rows of distinct random pixels
+        ModelInput input = new ModelInput(8, 8, 3, ModelInput.Scaling.UNIT);
+        TestSavedModels.cnn(dir, input, 4, 7);
+        java.util.Random random = new java.util.Random(3);
+        float[][] rows = new float[5][input.size()];
+        for (float[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = random.nextFloat();
+            }
+        }
+        try (Classifier model = TensorFlowClassifier.load(dir, input, List.of("a", "b", "c", "d"), false)) {
+            // when
+            float[][] batched = model.predict(rows);
+
+            // then each row's scores are its own, in its place
+            for (int i = 0; i < rows.length; i++) {
+                float[] alone = model.predict(new float[][] {rows[i]})[0];
+                for (int j = 0; j < alone.length; j++) {
+                    assertThat(batched[i][j]).as("row %d, class %d", i, j).isCloseTo(alone[j], within(1e-5f));
+                }
+            }
+            assertThat(batched[0]).isNotEqualTo(batched[1]);
+        }
+    }
+
+    @Test
     void appliesSoftmaxToLogitsWhenTheManifestSaysSo() throws Exception {
         try (Classifier model =
                 TensorFlowClassifier.load(brightnessModel(false), INPUT, List.of("dark", "bright"), true)) {
