@@ -165,8 +165,10 @@ public final class PubSubThroughputBenchmark {
         this.n = n;
         this.store = new dev.orchard.storage.LocalBlobStore(data, java.time.Clock.systemUTC());
         this.pubSub = app.getBean(PubSubTemplate.class);
-        for (Path image : SampleDataset.images().subList(0, n)) {
-            bytes.add(Files.readAllBytes(image));
+        List<Path> samples = SampleDataset.images();
+        for (int i = 0; i < n; i++) {
+            // more uploads than sample images: the samples again, each upload still an object of its own
+            bytes.add(Files.readAllBytes(samples.get(i % samples.size())));
         }
     }
 
