@@ -138,20 +138,20 @@ public final class LocalBlobStore implements BlobStore {
             long previous = current.map(o -> o.ref().generation()).orElse(0L);
             long generation = Math.max(nowMicros(), previous + 1);
             Path staged = tmp.resolve(UUID.randomUUID() + ".part");
+            boolean moved = false;
             try {
                 Files.write(staged, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Files.setLastModifiedTime(staged, FileTime.from(generation, TimeUnit.MICROSECONDS));
-                Path parent = path.getParent();
-                if (parent != null && !Files.isDirectory(parent)) {
-                    Files.createDirectories(parent);
-                }
-                Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                moveIntoPlace(staged, path);
+                moved = true;
             } catch (FileAlreadyExistsException e) {
                 throw new StorageException("gs://" + bucket + "/" + name + " clashes with a directory", e);
             } catch (IOException e) {
                 throw new StorageException("cannot write gs://" + bucket + "/" + name, e);
             } finally {
-                deleteQuietly(staged);
+                if (!moved) {
+                    deleteQuietly(staged);
+                }
             }
             return new ObjectRef(bucket, name, generation);
         });
@@ -257,6 +257,23 @@ public final class LocalBlobStore implements BlobStore {
             throw new StorageException("cannot lock bucket " + bucket, e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Renames the staged file over {@code path}; its directories are made only when the rename says
+     * they are missing (most writes go to a directory that exists: no look before every rename).
+     */
+    private static void moveIntoPlace(Path staged, Path path) throws IOException {
+        try {
+            Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException missingDirectory) {
+            Path parent = path.getParent();
+            if (parent == null || Files.isDirectory(parent) || !Files.exists(staged)) {
+                throw missingDirectory;
+            }
+            Files.createDirectories(parent);
+            Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.orchard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,31 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
 
         // then
         assertThat(root.resolve(BUCKET).resolve("uploads/x.jpg")).hasBinaryContent(new byte[] {1, 2, 3});
+        try (var staged = Files.list(root.resolve(".orchard-tmp"))) {
+            assertThat(staged).isEmpty();
+        }
+    }
+
+    @Test
+    void writesIntoNewDirectoriesAndRefusesNamesThatClashWithAnObjectOrADirectory() throws Exception {
+        // given an object, and a new name three directories deep
+        store.put(BUCKET, "results/a.json", new byte[] {1}, WritePrecondition.none());
+        store.put(BUCKET, "results/deep/er/still/b.json", new byte[] {2}, WritePrecondition.doesNotExist());
+
+        // when a name goes through the object, or is a directory's
+        assertThatThrownBy(() -> store.put(BUCKET, "results/a.json/c.json", new byte[] {3}, WritePrecondition.none()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("results/a.json/c.json");
+        assertThatThrownBy(() -> store.put(BUCKET, "results/deep", new byte[] {4}, WritePrecondition.none()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("results/deep");
+
+        // then the objects are as written and nothing staged is left
+        assertThat(store.get(BUCKET, "results/a.json").orElseThrow().content()).containsExactly(1);
+        assertThat(store.get(BUCKET, "results/deep/er/still/b.json")
+                        .orElseThrow()
+                        .content())
+                .containsExactly(2);
         try (var staged = Files.list(root.resolve(".orchard-tmp"))) {
             assertThat(staged).isEmpty();
         }
