@@ -10,9 +10,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,13 +341,9 @@ public final class PrefixJobBenchmark {
      * would resume it beside its own first job.
      */
     private static void awaitCompleted(WorkerProcess worker, String token, String id) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/jobs/" + id))
-                .header("Authorization", "Bearer " + token)
-                .build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            HttpResponse<String> status =
-                    HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> status = worker.get("/jobs/" + id, token);
             if (status.statusCode() == 200
                     && "COMPLETED"
                             .equals(JSON.readTree(status.body()).path("status").asString())) {

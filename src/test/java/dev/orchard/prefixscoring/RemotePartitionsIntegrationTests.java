@@ -7,9 +7,6 @@ import dev.orchard.system.WorkerProcess;
 import dev.orchard.testing.TestBackends;
 import dev.orchard.training.SampleDataset;
 import dev.orchard.trigger.PubSubEmulator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,21 +94,11 @@ class RemotePartitionsIntegrationTests {
                 b.awaitReady(Duration.ofSeconds(120));
 
                 // when: a job submitted to a, and b killed while it runs a partition
-                HttpResponse<String> submitted = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/jobs"))
-                                        .header(
-                                                "Authorization",
-                                                "Bearer "
-                                                        + Files.readString(root.resolve(".orchard-admin-token"))
-                                                                .strip())
-                                        .header("Content-Type", "application/json")
-                                        .POST(
-                                                HttpRequest.BodyPublishers.ofString(
-                                                        "{\"job\":\"score\",\"input\":"
-                                                                + "\"gs://local/batches/remote/\",\"model\":\"fashion\",\"id\":\"remote-1\"}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> submitted = a.postJson(
+                        "/jobs",
+                        Files.readString(root.resolve(".orchard-admin-token")).strip(),
+                        "{\"job\":\"score\",\"input\":\"gs://local/batches/remote/\",\"model\":\"fashion\","
+                                + "\"id\":\"remote-1\"}");
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofMillis(20))
@@ -126,7 +113,7 @@ class RemotePartitionsIntegrationTests {
                 // then
                 await().atMost(Duration.ofSeconds(300)).until(() -> Files.exists(output.resolve("summary.json")));
                 // summary.json is the job's last step; the execution is marked COMPLETED just after
-                // it. Stopping a before that would leave it STARTED for stale-execution recovery.
+                // it. Stopping worker a before that would leave it STARTED for stale-execution recovery.
                 await().atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> unfinishedExecutions(jdbcUrl) == 0);

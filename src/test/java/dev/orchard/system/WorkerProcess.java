@@ -178,6 +178,16 @@ public final class WorkerProcess implements AutoCloseable {
                         HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GETs {@code path} from this worker with {@code token} as bearer (the admin routes). */
+    public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs the JSON {@code body} to {@code path} on this worker with {@code token} as bearer. */
     public HttpResponse<String> postJson(String path, String token, String body)
             throws IOException, InterruptedException {
