@@ -55,6 +55,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       the Pub/Sub trigger does with a parsed notification), without the emulator.
  * </ul>
  *
+ * <p>Beside each run, the JIT compiler threads' CPU during it per second (in cores): on two cores,
+ * what the compilers take is not left for the job threads.
+ *
  * <pre>
  * source .ci/services.sh &amp;&amp; start_pubsub_emulator [&amp;&amp; start_postgres]
  * ./mvnw -q test-compile exec:java -Pbenchmark -Dbenchmark.class=dev.orchard.bench.PubSubThroughputBenchmark \
@@ -172,9 +175,18 @@ public final class PubSubThroughputBenchmark {
         }
     }
 
-    /** What one way of sending the uploads gave. */
-    private record Run(double rate, long p50, long p99) {
-        static Run of(int n, Instant first, Instant[] sent, Instant[] scored) {
+    /**
+     * What one way of sending the uploads gave; {@code compiling}: the JIT compiler threads' CPU from
+     * the first send until every result was seen, per second of it (in cores; NaN without /proc).
+     */
+    private record Run(double rate, long p50, long p99, double compiling) {
+        static Run of(int n, Instant first, Instant[] sent, Instant[] scored, long compilerMillisAtFirst) {
+            long compilerMillis = CompilerCpu.millis();
+            double compiling = compilerMillis < 0 || compilerMillisAtFirst < 0
+                    ? Double.NaN
+                    : (compilerMillis - compilerMillisAtFirst)
+                            / (double) Math.max(
+                                    1, Duration.between(first, Instant.now()).toMillis());
             long[] latencies = new long[n];
             Instant last = first;
             for (int i = 0; i < n; i++) {
@@ -185,7 +197,8 @@ public final class PubSubThroughputBenchmark {
             return new Run(
                     n / (Duration.between(first, last).toNanos() / 1e9),
                     latencies[n / 2],
-                    latencies[Math.max(0, (int) Math.ceil(n * 0.99) - 1)]);
+                    latencies[Math.max(0, (int) Math.ceil(n * 0.99) - 1)],
+                    compiling);
         }
     }
 
@@ -228,11 +241,12 @@ public final class PubSubThroughputBenchmark {
     private static void print(String what, Run run, double raw, double pubSubAlone) {
         System.out.printf(
                 Locale.ROOT,
-                "%-42s %10.1f results/s   p50 %5d ms   p99 %5d ms   ÷ raw %.3f%s%n",
+                "%-42s %10.1f results/s   p50 %5d ms   p99 %5d ms   JIT compilers' CPU %.2f cores   ÷ raw %.3f%s%n",
                 what,
                 run.rate(),
                 run.p50(),
                 run.p99(),
+                run.compiling(),
                 run.rate() / raw,
                 Double.isNaN(pubSubAlone)
                         ? ""
@@ -326,13 +340,14 @@ public final class PubSubThroughputBenchmark {
         List<ObjectRef> refs = uploads();
         Instant[] sent = new Instant[n];
         List<CompletableFuture<String>> sends = new ArrayList<>();
+        long compiled = CompilerCpu.millis();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             sent[i] = Instant.now();
             sends.add(pubSub.publish(topic, PubSubEmulator.notification(refs.get(i))));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        return Run.of(n, first, sent, awaitResults(refs));
+        return Run.of(n, first, sent, awaitResults(refs), compiled);
     }
 
     private Run openLoop(double perSecond) throws Exception {
@@ -340,6 +355,7 @@ public final class PubSubThroughputBenchmark {
         Instant[] sent = new Instant[n];
         List<CompletableFuture<String>> sends = new ArrayList<>();
         long start = System.nanoTime();
+        long compiled = CompilerCpu.millis();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             long due = start + (long) (i * 1e9 / perSecond);
@@ -350,7 +366,7 @@ public final class PubSubThroughputBenchmark {
             sends.add(pubSub.publish(topic, PubSubEmulator.notification(refs.get(i))));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        return Run.of(n, first, sent, awaitResults(refs));
+        return Run.of(n, first, sent, awaitResults(refs), compiled);
     }
 
     /** The same uploads handed to the dispatchers in-process, shared round-robin between the workers. */
@@ -360,6 +376,7 @@ public final class PubSubThroughputBenchmark {
                 workers.stream().map(w -> w.getBean(JobDispatcher.class)).toList();
         Instant[] sent = new Instant[n];
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+        long compiled = CompilerCpu.millis();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             sent[i] = Instant.now();
@@ -374,7 +391,7 @@ public final class PubSubThroughputBenchmark {
         if (!counts.keySet().equals(java.util.Set.of(Outcome.COMPLETED))) {
             throw new IllegalStateException("in-process uploads ended " + counts);
         }
-        return Run.of(n, first, sent, awaitResults(refs));
+        return Run.of(n, first, sent, awaitResults(refs), compiled);
     }
 
     /** When each upload's result says it was scored (waits for every one). */
