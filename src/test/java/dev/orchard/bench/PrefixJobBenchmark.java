@@ -10,6 +10,7 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -361,7 +362,12 @@ public final class PrefixJobBenchmark {
      * read the same way for the benchmark's own JVM and the worker's.
      */
     static long cpuMillis(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return cpuMillis(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** User + system time in a {@code /proc} stat file, a process's or a thread's ({@code /proc/<pid>/task/<tid>/stat}). */
+    static long cpuMillis(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
     }
