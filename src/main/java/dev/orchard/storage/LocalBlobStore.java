@@ -3,14 +3,13 @@ package dev.orchard.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -21,9 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,8 +33,9 @@ import java.util.stream.Stream;
  * max(now, previous + 1)}; a file copied in by hand gets the time the copy finished, so copying a
  * file again with new content is a new generation, exactly like an overwrite in a bucket.
  *
- * <p>Writes go to {@code <root>/.orchard-tmp/} and are renamed into place atomically. Writes to one
- * bucket are serialised by a JVM lock plus an OS file lock on {@code <root>/.orchard-locks/}, so
+ * <p>Writes go to {@code <root>/.orchard-tmp/} and are renamed into place atomically. Each write's
+ * precondition check and rename (not its staging) are serialised per bucket by a {@link
+ * BucketLock} (a JVM lock plus an OS file lock on {@code <root>/.orchard-locks/}), so
  * preconditions hold across threads and across worker processes sharing the directory. Needs a file
  * system with sub-second timestamps (ext4, xfs, APFS, NTFS, tmpfs).
  */
@@ -49,11 +48,12 @@ public final class LocalBlobStore implements BlobStore {
     private final Path locks;
     private final Clock clock;
     /**
-     * In-process locks by lock file, shared by every store of this JVM: a JVM may hold one
-     * {@link FileLock} per file, so two stores over one root (two workers in one JVM) must take turns
-     * here before the file lock, which only orders processes.
+     * Staging files are named by this process's random prefix and a counter: unique across the
+     * processes sharing a root without asking the system's random source on every write.
      */
-    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS_BY_FILE = new ConcurrentHashMap<>();
+    private static final String STAGING_PREFIX = UUID.randomUUID() + "-";
+
+    private static final AtomicLong STAGED = new AtomicLong();
 
     public LocalBlobStore(Path root, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
@@ -129,32 +129,61 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
+    /**
+     * Stages the content (written, its time set) before taking the bucket's lock; under the lock only
+     * the precondition is checked and the staged file renamed into place, so writers of one bucket
+     * wait for each other's check and rename only. The generation is the staging time, or {@code
+     * previous + 1} when that is not greater than the current generation's.
+     */
     @Override
     public ObjectRef put(String bucket, String name, byte[] content, WritePrecondition precondition) {
         Path path = pathOf(bucket, name);
-        return underBucketLock(bucket, () -> {
-            Optional<StoredObject> current = stat(bucket, name);
-            check(bucket, name, precondition, current);
-            long previous = current.map(o -> o.ref().generation()).orElse(0L);
-            long generation = Math.max(nowMicros(), previous + 1);
-            Path staged = tmp.resolve(UUID.randomUUID() + ".part");
-            boolean moved = false;
-            try {
-                Files.write(staged, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Files.setLastModifiedTime(staged, FileTime.from(generation, TimeUnit.MICROSECONDS));
-                moveIntoPlace(staged, path);
-                moved = true;
-            } catch (FileAlreadyExistsException e) {
-                throw new StorageException("gs://" + bucket + "/" + name + " clashes with a directory", e);
-            } catch (IOException e) {
-                throw new StorageException("cannot write gs://" + bucket + "/" + name, e);
-            } finally {
-                if (!moved) {
-                    deleteQuietly(staged);
+        long staging = nowMicros();
+        Path staged = stage(bucket, name, content, staging);
+        boolean[] moved = {false};
+        try {
+            return bucketLock(bucket).holding(bucket, () -> {
+                Optional<StoredObject> current = stat(bucket, name);
+                check(bucket, name, precondition, current);
+                long previous = current.map(o -> o.ref().generation()).orElse(0L);
+                long generation = Math.max(staging, previous + 1);
+                try {
+                    if (generation != staging) {
+                        setGeneration(staged, generation);
+                    }
+                    moveIntoPlace(staged, path);
+                    moved[0] = true;
+                } catch (FileAlreadyExistsException e) {
+                    throw new StorageException("gs://" + bucket + "/" + name + " clashes with a directory", e);
+                } catch (IOException e) {
+                    throw new StorageException("cannot write gs://" + bucket + "/" + name, e);
                 }
+                return new ObjectRef(bucket, name, generation);
+            });
+        } finally {
+            if (!moved[0]) {
+                deleteQuietly(staged);
             }
-            return new ObjectRef(bucket, name, generation);
-        });
+        }
+    }
+
+    /** Writes {@code content} to a new staging file whose time is {@code generation}. */
+    private Path stage(String bucket, String name, byte[] content, long generation) {
+        Path staged = tmp.resolve(STAGING_PREFIX + STAGED.incrementAndGet() + ".part");
+        try {
+            Files.write(staged, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            setGeneration(staged, generation);
+            return staged;
+        } catch (IOException e) {
+            deleteQuietly(staged);
+            throw new StorageException("cannot write gs://" + bucket + "/" + name, e);
+        }
+    }
+
+    /** Sets both times (setting only one would read the other first: one more system call). */
+    private static void setGeneration(Path file, long generation) throws IOException {
+        FileTime time = FileTime.from(generation, TimeUnit.MICROSECONDS);
+        Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
     }
 
     @Override
@@ -197,7 +226,7 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public boolean delete(String bucket, String name) {
         Path path = pathOf(bucket, name);
-        return underBucketLock(bucket, () -> {
+        return bucketLock(bucket).holding(bucket, () -> {
             try {
                 return Files.deleteIfExists(path);
             } catch (IOException e) {
@@ -246,18 +275,8 @@ public final class LocalBlobStore implements BlobStore {
         return ChronoUnit.MICROS.between(Instant.EPOCH, now);
     }
 
-    private <T> T underBucketLock(String bucket, java.util.function.Supplier<T> action) {
-        Path lockFile = locks.resolve(bucketDirectory(bucket).getFileName() + ".lock");
-        ReentrantLock lock = LOCKS_BY_FILE.computeIfAbsent(lockFile, f -> new ReentrantLock());
-        lock.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = channel.lock()) {
-            return action.get();
-        } catch (IOException e) {
-            throw new StorageException("cannot lock bucket " + bucket, e);
-        } finally {
-            lock.unlock();
-        }
+    private BucketLock bucketLock(String bucket) {
+        return BucketLock.of(locks.resolve(bucketDirectory(bucket).getFileName() + ".lock"));
     }
 
     /**

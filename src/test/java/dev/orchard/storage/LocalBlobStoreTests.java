@@ -111,4 +111,125 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
                 .isPositive());
         assertThat(store.get(listed.get(0).ref())).isPresent();
     }
+
+    @Test
+    void twoProcessesOverOneRootKeepCompareAndSwap() throws Exception {
+        // given: another process over the same directory, ready to add 300 to a counter object
+        store.put(BUCKET, COUNTER, "0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), WritePrecondition.none());
+        Process other = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalStoreWriterProcess.class.getName(),
+                        root.toString(),
+                        "300")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                var in = other.getOutputStream()) {
+            assertThat(out.readLine()).isEqualTo("ready");
+
+            // when: both add to it at once, each by read and compare-and-swap write
+            in.write('\n');
+            in.flush();
+            increment(store, 300);
+            assertThat(out.readLine()).isEqualTo("done");
+
+            // then: no increment lost
+            assertThat(new String(
+                            store.get(BUCKET, COUNTER, 100).orElseThrow().content(),
+                            java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("600");
+            assertThat(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    private static final String COUNTER = "counter.txt";
+
+    /** Adds one to the counter object {@code times} times: read it, write it back only if unchanged. */
+    static void increment(BlobStore store, int times) {
+        for (int i = 0; i < times; ) {
+            Blob current = store.get(BUCKET, COUNTER, 100).orElseThrow();
+            long value = Long.parseLong(new String(current.content(), java.nio.charset.StandardCharsets.US_ASCII));
+            try {
+                store.put(
+                        BUCKET,
+                        COUNTER,
+                        Long.toString(value + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        WritePrecondition.generationMatch(current.ref().generation()));
+                i++;
+            } catch (PreconditionFailedException lost) {
+                // the other process wrote first: read again
+            }
+        }
+    }
+
+    @Test
+    void aWriterInterruptedWhileWaitingForTheBucketFailsAloneAndLeavesNoStagingFile() throws Exception {
+        // given: a writer waiting while the bucket is held
+        BucketLock lock = BucketLock.of(root.resolve(".orchard-locks").resolve(BUCKET + ".lock"));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> lock.holding(BUCKET, () -> {
+            held.countDown();
+            try {
+                return release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        holder.start();
+        held.await();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                store.put(BUCKET, "a.txt", new byte[] {1}, WritePrecondition.none());
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        writer.start();
+        while (writer.isAlive() && writer.getState() != Thread.State.WAITING) {
+            Thread.sleep(1);
+        }
+
+        // when: it is interrupted there, then the bucket is free again
+        writer.interrupt();
+        release.countDown();
+        writer.join();
+        holder.join();
+
+        // then: that write failed clearly, and the next writes take the lock again
+        assertThat(failure.get()).isInstanceOf(StorageException.class).hasMessageContaining("cannot lock bucket");
+        assertThat(store.get(BUCKET, "a.txt", 10)).isEmpty();
+        store.put(BUCKET, "b.txt", new byte[] {2}, WritePrecondition.none());
+        assertThat(store.get(BUCKET, "b.txt", 10)).isPresent();
+        try (var staged = Files.list(root.resolve(".orchard-tmp"))) {
+            assertThat(staged).isEmpty();
+        }
+    }
+
+    @Test
+    void overwritingAnObjectWhoseTimeIsAheadOfTheClockStillRaisesItsGeneration() throws Exception {
+        // given: an object copied in with a time an hour ahead
+        Path file = root.resolve(BUCKET).resolve("ahead.txt");
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {1});
+        long ahead = java.time.temporal.ChronoUnit.MICROS.between(
+                java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(3600));
+        Files.setLastModifiedTime(
+                file, java.nio.file.attribute.FileTime.from(ahead, java.util.concurrent.TimeUnit.MICROSECONDS));
+
+        // when
+        ObjectRef written = store.put(BUCKET, "ahead.txt", new byte[] {2}, WritePrecondition.generationMatch(ahead));
+
+        // then
+        assertThat(written.generation()).isEqualTo(ahead + 1);
+        assertThat(store.get(BUCKET, "ahead.txt", 10))
+                .hasValueSatisfying(b -> assertThat(b.ref()).isEqualTo(written));
+    }
 }
