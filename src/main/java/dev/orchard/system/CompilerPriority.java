@@ -72,6 +72,11 @@ public final class CompilerPriority {
         return value == null || !value.strip().equalsIgnoreCase("false");
     }
 
+    /** What {@link #lowerInBackground()} did, or why it did nothing (so far). */
+    public static String outcome() {
+        return outcome;
+    }
+
     /** Logs what {@link #lowerInBackground()} did once the worker is ready (logging is set up by then). */
     public static ApplicationListener<ApplicationReadyEvent> reportWhenReady() {
         return new Report();

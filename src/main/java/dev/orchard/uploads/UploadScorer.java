@@ -292,13 +292,15 @@ public final class UploadScorer {
                             clock.instant(),
                             window.traceOf(object)));
             metrics.predicted(object.generation(), clock.instant());
-            log.debug(
-                    "{} -> {} ({}) by {} v{}",
-                    object,
-                    prediction.label(),
-                    String.format(Locale.ROOT, "%.3f", prediction.confidence()),
-                    model.manifest().name(),
-                    model.manifest().version());
+            if (log.isDebugEnabled()) { // the confidence's formatting is not free, and this runs per upload
+                log.debug(
+                        "{} -> {} ({}) by {} v{}",
+                        object,
+                        prediction.label(),
+                        String.format(Locale.ROOT, "%.3f", prediction.confidence()),
+                        model.manifest().name(),
+                        model.manifest().version());
+            }
             return object;
         }
     }

@@ -11,6 +11,7 @@ import dev.orchard.registry.LoadedModel;
 import dev.orchard.storage.BlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
+import dev.orchard.system.CompilerPriority;
 import dev.orchard.system.Outcome;
 import dev.orchard.training.SampleDataset;
 import dev.orchard.trigger.PubSubEmulator;
@@ -42,7 +43,14 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li><b>raw</b>: decode + batched inference (64 per call) of the same images in a tight loop, on
- *       as many threads as the worker has job threads (median of 9 rounds);
+ *       as many threads as the worker has job threads (median of 9 rounds), measured first and again
+ *       last, the higher of the two taken (C2 at nice 19 may not have compiled the loop yet at the
+ *       start);
+ *   <li><b>store alone</b>: the worker's store reads each of the same uploads and writes a
+ *       result-sized object create-only (what a worker does per upload besides decoding and
+ *       inference), on as many threads (median of 3 rounds; first and last, the higher); with
+ *       raw it gives the <b>limit</b> on this machine's cores, both in series: {@code 1 / (1/raw +
+ *       1/store)};
  *   <li><b>Pub/Sub alone</b>: the same number of notifications published at once and acked on
  *       arrival by a subscriber with the worker's settings, no work — the emulator's and the
  *       client's own ceiling on this machine;
@@ -56,7 +64,9 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * <p>Beside each run, the JIT compiler threads' CPU during it per second (in cores): on two cores,
- * what the compilers take is not left for the job threads.
+ * what the compilers take is not left for the job threads. As in a deployed worker
+ * ({@code OrchardApplication.main}), the C2 compiler threads run at nice 19 ({@link
+ * CompilerPriority}); {@code -Dorchard.jit.background=false} leaves them at normal priority.
  *
  * <pre>
  * source .ci/services.sh &amp;&amp; start_pubsub_emulator [&amp;&amp; start_postgres]
@@ -70,6 +80,11 @@ public final class PubSubThroughputBenchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
+        // as OrchardApplication.main does for a deployed worker (the workers here start without it)
+        java.util.Optional<Thread> renice = CompilerPriority.lowerInBackground();
+        if (renice.isPresent()) {
+            renice.get().join();
+        }
         int uploads = Integer.getInteger("benchmark.uploads", 2000);
         int rounds = Integer.getInteger("benchmark.rounds", 3);
         int replicas = Integer.getInteger("benchmark.replicas", 1);
@@ -204,7 +219,8 @@ public final class PubSubThroughputBenchmark {
 
     private void run(int rounds, String repository) throws Exception {
         int threads = app.getEnvironment().getProperty("orchard.jobs.workers", Integer.class, 2);
-        double raw = rawRate(threads);
+        double rawFirst = rawRate(threads);
+        double storeFirst = storeAlone(threads);
         double pubSubAlone = pubSubAlone();
         List<Run> bursts = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
@@ -213,6 +229,12 @@ public final class PubSubThroughputBenchmark {
         Run burst = bursts.get(bursts.size() - 1);
         Run open = openLoop(burst.rate() / 2);
         Run alone = workerAlone();
+        // measured again at the end, warm: the higher of each pair is the baseline
+        double rawLast = rawRate(threads);
+        double storeLast = storeAlone(threads);
+        double raw = Math.max(rawFirst, rawLast);
+        double storeAlone = Math.max(storeFirst, storeLast);
+        double limit = 1 / (1 / raw + 1 / storeAlone);
 
         System.out.printf(
                 Locale.ROOT,
@@ -220,7 +242,22 @@ public final class PubSubThroughputBenchmark {
                 n,
                 workers.size(),
                 repository);
-        System.out.printf(Locale.ROOT, "raw decode+infer, %d threads, images/s      %10.1f%n", threads, raw);
+        System.out.printf(
+                Locale.ROOT,
+                "raw decode+infer, %d threads, images/s      %10.1f   (first %.1f, last %.1f)%n",
+                threads,
+                raw,
+                rawFirst,
+                rawLast);
+        System.out.printf(
+                Locale.ROOT,
+                "store alone (read, create-only write), %d threads, uploads/s %10.1f   (first %.1f, last %.1f)%n",
+                threads,
+                storeAlone,
+                storeFirst,
+                storeLast);
+        System.out.printf(Locale.ROOT, "limit: raw and store in series, uploads/s  %10.1f%n", limit);
+        System.out.printf(Locale.ROOT, "C2 compiler threads                        %s%n", CompilerPriority.outcome());
         System.out.printf(Locale.ROOT, "Pub/Sub alone (publish, ack) msgs/s        %10.1f%n", pubSubAlone);
         System.out.printf(
                 Locale.ROOT,
@@ -228,26 +265,27 @@ public final class PubSubThroughputBenchmark {
                 bursts.stream()
                         .map(b -> String.format(Locale.ROOT, "%.0f", b.rate()))
                         .toList());
-        print("burst (all published at once, last round)", burst, raw, pubSubAlone);
+        print("burst (all published at once, last round)", burst, raw, limit, pubSubAlone);
         System.out.printf(Locale.ROOT, "open loop at %.0f notifications/s:%n", burst.rate() / 2);
-        print("open loop", open, raw, pubSubAlone);
-        print("worker alone (in-process dispatch, burst)", alone, raw, Double.NaN);
+        print("open loop", open, raw, limit, pubSubAlone);
+        print("worker alone (in-process dispatch, burst)", alone, raw, limit, Double.NaN);
         System.out.printf(
                 Locale.ROOT,
                 "peak RSS of this JVM (the workers run in it) %6d MB%n%n",
                 PeakRss.ofThisProcessKb() / 1024);
     }
 
-    private static void print(String what, Run run, double raw, double pubSubAlone) {
+    private static void print(String what, Run run, double raw, double limit, double pubSubAlone) {
         System.out.printf(
                 Locale.ROOT,
-                "%-42s %10.1f results/s   p50 %5d ms   p99 %5d ms   JIT compilers' CPU %.2f cores   ÷ raw %.3f%s%n",
+                "%-42s %10.1f results/s   p50 %5d ms   p99 %5d ms   JIT compilers' CPU %.2f cores   ÷ raw %.3f   ÷ limit %.3f%s%n",
                 what,
                 run.rate(),
                 run.p50(),
                 run.p99(),
                 run.compiling(),
                 run.rate() / raw,
+                run.rate() / limit,
                 Double.isNaN(pubSubAlone)
                         ? ""
                         : String.format(Locale.ROOT, "   ÷ Pub/Sub alone %.3f", run.rate() / pubSubAlone));
@@ -296,6 +334,70 @@ public final class PubSubThroughputBenchmark {
                 inputs[k] = decoder.decode(part.get(k), classifier.input());
             }
             classifier.predict(inputs);
+        }
+    }
+
+    /**
+     * The worker's store doing what a worker does per upload besides decoding and inference: read
+     * the upload (as bounded as the worker reads it) and write a result-sized object create-only
+     * under a name of its own, on {@code threads} threads: the median of 3 rounds, fresh uploads and
+     * names each round.
+     */
+    private double storeAlone(int threads) throws Exception {
+        BlobStore workerStore = app.getBean(BlobStore.class);
+        long maxBytes = app.getBean(ImageDecoder.class).maxBytes();
+        byte[] result = JSON.writeValueAsBytes(java.util.Map.of(
+                "bucket",
+                "local",
+                "object",
+                "uploads/b0-0000.png",
+                "generation",
+                System.currentTimeMillis() * 1000,
+                "label",
+                "Sneaker",
+                "confidence",
+                0.98,
+                "top",
+                List.of(java.util.Map.of("label", "Sneaker", "confidence", 0.98)),
+                "model",
+                "fashion",
+                "version",
+                1,
+                "scoredAt",
+                Instant.now().toString(),
+                "trace",
+                "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-01"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            double[] rates = new double[3];
+            for (int round = 0; round < rates.length; round++) {
+                List<ObjectRef> refs = uploads();
+                String prefix = "store-alone/" + round + "/";
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    List<ObjectRef> part = refs.subList(t * n / threads, (t + 1) * n / threads);
+                    done.add(pool.submit(() -> {
+                        go.await();
+                        for (ObjectRef ref : part) {
+                            workerStore.get(ref, maxBytes).orElseThrow();
+                            workerStore.put(
+                                    "local", prefix + ref.name() + ".json", result, WritePrecondition.doesNotExist());
+                        }
+                        return null;
+                    }));
+                }
+                long start = System.nanoTime();
+                go.countDown();
+                for (Future<?> f : done) {
+                    f.get();
+                }
+                rates[round] = n / ((System.nanoTime() - start) / 1e9);
+            }
+            Arrays.sort(rates);
+            return rates[rates.length / 2];
+        } finally {
+            pool.shutdown();
         }
     }
 
