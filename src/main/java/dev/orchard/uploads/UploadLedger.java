@@ -189,9 +189,7 @@ public final class UploadLedger {
     }
 
     /**
-     * The ledger rows of {@code refs}, a few hundred keys per statement: {@code (BUCKET, OBJECT_NAME,
-     * GENERATION) IN (...)}, which both H2 and PostgreSQL answer from the primary key (H2 scans the
-     * whole bucket for {@code BUCKET = ? AND OBJECT_NAME IN (...)} or an {@code OR} of keys).
+     * The ledger rows of {@code refs}, a few hundred keys per statement ({@link #rowsQuery}).
      */
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
             value = "SQL_INJECTION_SPRING_JDBC",
@@ -208,9 +206,7 @@ public final class UploadLedger {
                 keys[3 * k + 2] = part.get(k).generation();
             }
             jdbc.query(
-                    "SELECT BUCKET, OBJECT_NAME, GENERATION, STATE, OWNER, LEASE_UNTIL FROM " + TABLE
-                            + " WHERE (BUCKET, OBJECT_NAME, GENERATION) IN ("
-                            + String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)")) + ")",
+                    rowsQuery(part.size()),
                     result -> {
                         rows.put(
                                 new ObjectRef(result.getString(1), result.getString(2), result.getLong(3)),
@@ -222,6 +218,22 @@ public final class UploadLedger {
                     keys);
         }
         return rows;
+    }
+
+    /**
+     * The rows of {@code keys} keys, bound as {@code (bucket, object, generation)} triples: a join
+     * with a {@code VALUES} list, one primary-key lookup per key on H2 and on PostgreSQL, however
+     * large the ledger. (A row-value {@code IN} list or an {@code OR} of keys is not: once
+     * PostgreSQL's statistics say every row has the same bucket, it takes {@code BUCKET = ?} out of
+     * the {@code OR} as the only index condition and filters every row of the bucket through the
+     * list: a window's claim then reads the whole ledger.)
+     */
+    static String rowsQuery(int keys) {
+        String key = "(CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(1024)), CAST(? AS BIGINT))";
+        return "SELECT L.BUCKET, L.OBJECT_NAME, L.GENERATION, L.STATE, L.OWNER, L.LEASE_UNTIL FROM (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(keys, key))
+                + ") AS K(BUCKET, OBJECT_NAME, GENERATION) JOIN " + TABLE
+                + " L ON L.BUCKET = K.BUCKET AND L.OBJECT_NAME = K.OBJECT_NAME AND L.GENERATION = K.GENERATION";
     }
 
     private record Row(boolean done, String owner, Timestamp leaseUntil) {}
