@@ -56,8 +56,8 @@ public class ScoreUploadJobConfiguration {
 
     /**
      * {@code orchard.jobs.io-threads}, by default side by side on Cloud Storage, where each call waits
-     * a round trip, and inline on the local store, whose calls take microseconds and contend for one
-     * bucket lock (there, handing them to other threads cost throughput: docs/performance.md).
+     * a round trip, and inline on the local store, whose calls take microseconds of the same cores
+     * (there, handing them to other threads gains nothing: docs/performance.md).
      */
     @Bean(destroyMethod = "close")
     UploadIo uploadIo(UploadProperties properties, dev.orchard.storage.StorageProperties storage) {

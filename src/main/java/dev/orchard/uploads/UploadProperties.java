@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ioThreads threads for the storage calls of windows (reads and result writes), shared by
  *     all of this worker's windows, so a window waits its round trips side by side; 0 runs them on
  *     the window's thread. Default: 16 on Cloud Storage, where each call waits a network round
- *     trip; 0 on the local store, whose calls take microseconds and share one bucket lock
+ *     trip; 0 on the local store, whose calls take microseconds of the same cores
  * @param readAhead how many uploads a window may have read, or being read, ahead of the one it
  *     decodes; with {@code workers} it bounds the upload bytes held at once ({@code workers ×
  *     readAhead × orchard.images.max-bytes})

@@ -46,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       as many threads as the worker has job threads (median of 9 rounds), measured first and again
  *       last, the higher of the two taken (C2 at nice 19 may not have compiled the loop yet at the
  *       start);
- *   <li><b>store alone</b>: the worker's store reads each of the same uploads and writes a
+ *   <li><b>store alone</b>: the local store reads each of the same uploads and writes a
  *       result-sized object create-only (what a worker does per upload besides decoding and
  *       inference), on as many threads (median of 3 rounds; first and last, the higher); with
  *       raw it gives the <b>limit</b> on this machine's cores, both in series: {@code 1 / (1/raw +
@@ -338,13 +338,13 @@ public final class PubSubThroughputBenchmark {
     }
 
     /**
-     * The worker's store doing what a worker does per upload besides decoding and inference: read
-     * the upload (as bounded as the worker reads it) and write a result-sized object create-only
-     * under a name of its own, on {@code threads} threads: the median of 3 rounds, fresh uploads and
-     * names each round.
+     * The local store doing what a worker does per upload besides decoding and inference: read the
+     * upload (as bounded as the worker reads it) and write a result-sized object create-only under a
+     * name of its own, on {@code threads} threads: the median of 3 rounds, fresh uploads and names
+     * each round. The store's own code over the workers' directory, without {@code
+     * benchmark.store-round-trip}'s wait: the limit is what the cores allow.
      */
     private double storeAlone(int threads) throws Exception {
-        BlobStore workerStore = app.getBean(BlobStore.class);
         long maxBytes = app.getBean(ImageDecoder.class).maxBytes();
         byte[] result = JSON.writeValueAsBytes(java.util.Map.of(
                 "bucket",
@@ -380,9 +380,8 @@ public final class PubSubThroughputBenchmark {
                     done.add(pool.submit(() -> {
                         go.await();
                         for (ObjectRef ref : part) {
-                            workerStore.get(ref, maxBytes).orElseThrow();
-                            workerStore.put(
-                                    "local", prefix + ref.name() + ".json", result, WritePrecondition.doesNotExist());
+                            store.get(ref, maxBytes).orElseThrow();
+                            store.put("local", prefix + ref.name() + ".json", result, WritePrecondition.doesNotExist());
                         }
                         return null;
                     }));
