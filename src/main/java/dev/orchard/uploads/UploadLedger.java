@@ -229,7 +229,7 @@ public final class UploadLedger {
      * list: a window's claim then reads the whole ledger.)
      */
     static String rowsQuery(int keys) {
-        String key = "(CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(1024)), CAST(? AS BIGINT))";
+        String key = "(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT))"; // no length: nothing cut short
         return "SELECT L.BUCKET, L.OBJECT_NAME, L.GENERATION, L.STATE, L.OWNER, L.LEASE_UNTIL FROM (VALUES "
                 + String.join(", ", java.util.Collections.nCopies(keys, key))
                 + ") AS K(BUCKET, OBJECT_NAME, GENERATION) JOIN " + TABLE
