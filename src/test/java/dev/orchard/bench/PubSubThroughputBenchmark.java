@@ -296,33 +296,49 @@ public final class PubSubThroughputBenchmark {
         ImageDecoder decoder = app.getBean(ImageDecoder.class);
         try (LoadedModel.Lease model = app.getBean(ChampionModels.class).lease("fashion")) {
             Classifier classifier = model.classifier();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                double[] rates = new double[9];
-                for (int round = 0; round < rates.length; round++) {
-                    CountDownLatch go = new CountDownLatch(1);
-                    List<Future<?>> done = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        int from = t * n / threads;
-                        int to = (t + 1) * n / threads;
-                        done.add(pool.submit(() -> {
-                            go.await();
-                            decodeAndInfer(bytes.subList(from, to), decoder, classifier);
-                            return null;
-                        }));
-                    }
-                    long start = System.nanoTime();
-                    go.countDown();
-                    for (Future<?> f : done) {
-                        f.get();
-                    }
-                    rates[round] = n / ((System.nanoTime() - start) / 1e9);
+            return medianRate(
+                    threads, 9, round -> (from, to) -> decodeAndInfer(bytes.subList(from, to), decoder, classifier));
+        }
+    }
+
+    /** One thread's share of a round: the uploads from {@code from} (inclusive) to {@code to}. */
+    @FunctionalInterface
+    private interface Share {
+        void run(int from, int to) throws Exception;
+    }
+
+    /**
+     * The median over {@code rounds} rounds of {@code n} / the time {@code threads} threads take to
+     * run their shares, all started at once; {@code round} prepares each round's work (untimed).
+     */
+    private double medianRate(int threads, int rounds, java.util.function.IntFunction<Share> round) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            double[] rates = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                Share share = round.apply(r);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int from = t * n / threads;
+                    int to = (t + 1) * n / threads;
+                    done.add(pool.submit(() -> {
+                        go.await();
+                        share.run(from, to);
+                        return null;
+                    }));
                 }
-                Arrays.sort(rates);
-                return rates[rates.length / 2];
-            } finally {
-                pool.shutdown();
+                long start = System.nanoTime();
+                go.countDown();
+                for (Future<?> f : done) {
+                    f.get();
+                }
+                rates[r] = n / ((System.nanoTime() - start) / 1e9);
             }
+            Arrays.sort(rates);
+            return rates[rates.length / 2];
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -367,37 +383,16 @@ public final class PubSubThroughputBenchmark {
                 Instant.now().toString(),
                 "trace",
                 "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-01"));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            double[] rates = new double[3];
-            for (int round = 0; round < rates.length; round++) {
-                List<ObjectRef> refs = uploads();
-                String prefix = "store-alone/" + round + "/";
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    List<ObjectRef> part = refs.subList(t * n / threads, (t + 1) * n / threads);
-                    done.add(pool.submit(() -> {
-                        go.await();
-                        for (ObjectRef ref : part) {
-                            store.get(ref, maxBytes).orElseThrow();
-                            store.put("local", prefix + ref.name() + ".json", result, WritePrecondition.doesNotExist());
-                        }
-                        return null;
-                    }));
+        return medianRate(threads, 3, round -> {
+            List<ObjectRef> refs = uploads();
+            String prefix = "store-alone/" + round + "/";
+            return (from, to) -> {
+                for (ObjectRef ref : refs.subList(from, to)) {
+                    store.get(ref, maxBytes).orElseThrow();
+                    store.put("local", prefix + ref.name() + ".json", result, WritePrecondition.doesNotExist());
                 }
-                long start = System.nanoTime();
-                go.countDown();
-                for (Future<?> f : done) {
-                    f.get();
-                }
-                rates[round] = n / ((System.nanoTime() - start) / 1e9);
-            }
-            Arrays.sort(rates);
-            return rates[rates.length / 2];
-        } finally {
-            pool.shutdown();
-        }
+            };
+        });
     }
 
     /**
