@@ -140,7 +140,6 @@ public final class LocalBlobStore implements BlobStore {
         Path path = pathOf(bucket, name);
         long staging = nowMicros();
         Path staged = stage(bucket, name, content, staging);
-        boolean[] moved = {false};
         try {
             return bucketLock(bucket).holding(bucket, () -> {
                 Optional<StoredObject> current = stat(bucket, name);
@@ -152,7 +151,6 @@ public final class LocalBlobStore implements BlobStore {
                         setGeneration(staged, generation);
                     }
                     moveIntoPlace(staged, path);
-                    moved[0] = true;
                 } catch (FileAlreadyExistsException e) {
                     throw new StorageException("gs://" + bucket + "/" + name + " clashes with a directory", e);
                 } catch (IOException e) {
@@ -160,10 +158,10 @@ public final class LocalBlobStore implements BlobStore {
                 }
                 return new ObjectRef(bucket, name, generation);
             });
-        } finally {
-            if (!moved[0]) {
-                deleteQuietly(staged);
-            }
+        } catch (RuntimeException | Error notMoved) {
+            // the precondition, the lock or the rename failed: the staged file was never renamed
+            deleteQuietly(staged);
+            throw notMoved;
         }
     }
 

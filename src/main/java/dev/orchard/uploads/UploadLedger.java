@@ -193,8 +193,8 @@ public final class UploadLedger {
      */
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(
             value = "SQL_INJECTION_SPRING_JDBC",
-            justification = "the statement is built from constants and a number of (?, ?, ?) placeholders;"
-                    + " every key is a bound parameter")
+            justification = "the statement is built from constants and a number of placeholder triples"
+                    + " (rowsQuery); every key is a bound parameter")
     private Map<ObjectRef, Row> rowsOf(List<ObjectRef> refs) {
         Map<ObjectRef, Row> rows = new HashMap<>();
         for (int from = 0; from < refs.size(); from += BATCH) {
