@@ -362,27 +362,22 @@ public final class PubSubThroughputBenchmark {
      */
     private double storeAlone(int threads) throws Exception {
         long maxBytes = app.getBean(ImageDecoder.class).maxBytes();
-        byte[] result = JSON.writeValueAsBytes(java.util.Map.of(
-                "bucket",
-                "local",
-                "object",
-                "uploads/b0-0000.png",
-                "generation",
-                System.currentTimeMillis() * 1000,
-                "label",
-                "Sneaker",
-                "confidence",
-                0.98,
-                "top",
-                List.of(java.util.Map.of("label", "Sneaker", "confidence", 0.98)),
-                "model",
-                "fashion",
-                "version",
-                1,
-                "scoredAt",
-                Instant.now().toString(),
-                "trace",
-                "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-01"));
+        // what a worker writes for an upload (the default spec's top 3), serialised as the worker does
+        byte[] result = app.getBean(JsonMapper.class)
+                .writeValueAsBytes(new dev.orchard.uploads.UploadPrediction(
+                        "local",
+                        "uploads/b0-0000.png",
+                        System.currentTimeMillis() * 1000,
+                        "sneaker",
+                        0.98,
+                        List.of(
+                                new dev.orchard.model.Prediction.LabelScore("sneaker", 0.98),
+                                new dev.orchard.model.Prediction.LabelScore("sandal", 0.015),
+                                new dev.orchard.model.Prediction.LabelScore("ankle-boot", 0.005)),
+                        "fashion",
+                        1,
+                        Instant.now(),
+                        "0".repeat(32)));
         return medianRate(threads, 3, round -> {
             List<ObjectRef> refs = uploads();
             String prefix = "store-alone/" + round + "/";
