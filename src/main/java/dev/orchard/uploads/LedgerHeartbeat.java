@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews this worker's upload claims every third of the claim lease on a thread of its own (not
- * the shared housekeeping thread, whose longer tasks could delay a renewal past the lease), so a
- * live worker's claims never run out and a dead worker's run out within one lease. A failed
- * renewal is logged and tried again at the next beat.
+ * Renews the upload claims this worker is working on every third of the claim lease, on a thread of
+ * its own (not the shared housekeeping thread, whose longer tasks could delay a renewal past the
+ * lease), so a live worker's claims never run out and a dead worker's run out within one lease. A
+ * failed renewal is logged and tried again at the next beat.
  */
 final class LedgerHeartbeat implements AutoCloseable {
 

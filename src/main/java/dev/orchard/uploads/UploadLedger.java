@@ -6,11 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.TransientDataAccessException;
@@ -27,9 +29,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Contract: {@link #claim} returns {@link Claim#CLAIMED} to exactly one worker at a time; a
  * generation marked {@link #complete done} is never claimed again (a duplicate notification is a
  * no-op); a claim whose lease expired (its worker died: live workers {@link #renewOwnClaims renew}
- * theirs) can be taken over, and a worker may always take back a claim held under its own name
- * (its previous incarnation's, after a restart). Every statement runs in
- * its own transaction, so a lost insert race never poisons the caller's transaction.
+ * the claims they are working on) can be taken over, and a worker may always take back a claim held
+ * under its own name (its previous incarnation's, after a restart). Every statement runs in its own
+ * transaction, so a lost insert race never poisons the caller's transaction.
+ *
+ * <p>This ledger keeps the keys of the claims it holds until they are {@link #completeAll done},
+ * {@link #release released} or {@link #letGo let go}, and renews only those, each by its key: a
+ * renewal costs one primary-key update per claim in flight however large the ledger grows, and a
+ * previous incarnation's claims under the same name run out after one lease instead of being
+ * renewed by the new process forever.
  */
 public final class UploadLedger {
 
@@ -67,6 +75,12 @@ public final class UploadLedger {
     private final String owner;
     private final Duration lease;
     private final Clock clock;
+    /**
+     * The claims this ledger holds and renews (taken, not yet completed, released or let go), each
+     * with a token of its taking, so a renewal that finds an earlier taking gone does not forget a
+     * later one of the same key.
+     */
+    private final Map<ObjectRef, Object> held = new ConcurrentHashMap<>();
 
     public UploadLedger(
             JdbcTemplate jdbc, PlatformTransactionManager transactions, String owner, Duration lease, Clock clock) {
@@ -92,6 +106,7 @@ public final class UploadLedger {
         try {
             inOwnTransaction(() -> jdbc.update(
                     INSERT_CLAIM, ref.bucket(), ref.name(), ref.generation(), owner, until, Timestamp.from(now)));
+            held.put(ref, new Object());
             return Claim.CLAIMED;
         } catch (DuplicateKeyException taken) {
             int renewed = inOwnTransaction(() -> jdbc.update(
@@ -105,6 +120,7 @@ public final class UploadLedger {
                     Timestamp.from(now),
                     owner));
             if (renewed == 1) {
+                held.put(ref, new Object());
                 return Claim.CLAIMED;
             }
             List<String> state = jdbc.queryForList(
@@ -130,6 +146,11 @@ public final class UploadLedger {
         List<ObjectRef> sorted = refs.stream().distinct().sorted(KEY_ORDER).toList();
         try {
             Map<ObjectRef, Claim> claims = ownTransaction.execute(status -> claimInOne(sorted));
+            claims.forEach((ref, claim) -> {
+                if (claim == Claim.CLAIMED) {
+                    held.put(ref, new Object()); // after the commit: a rolled-back window holds nothing
+                }
+            });
             return inOrder(refs, claims);
         } catch (DataIntegrityViolationException | TransientDataAccessException raced) {
             Map<ObjectRef, Claim> claims = new HashMap<>();
@@ -252,17 +273,57 @@ public final class UploadLedger {
     }
 
     /**
-     * Extends the lease of every claim this worker holds, in one statement: called every third of
-     * the lease while the worker lives, so only a dead worker's claims ever run out.
+     * Extends the lease of every claim this ledger holds (taken and not yet completed, released or
+     * let go), one primary-key update per claim in one transaction: called every third of the lease
+     * while the worker lives, so only a dead worker's claims run out. A claim found no longer ours
+     * (done, or taken over after a missed renewal) is not renewed again.
      *
      * @return how many claims were renewed
      */
     public int renewOwnClaims() {
-        Instant now = clock.instant();
-        return inOwnTransaction(() -> jdbc.update(
-                "UPDATE " + TABLE + " SET LEASE_UNTIL = ? WHERE OWNER = ? AND STATE = 'CLAIMED'",
-                Timestamp.from(now.plus(lease)),
-                owner));
+        Map<ObjectRef, Object> taken = Map.copyOf(held);
+        List<ObjectRef> sorted = taken.keySet().stream().sorted(KEY_ORDER).toList();
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        Timestamp until = Timestamp.from(clock.instant().plus(lease));
+        int[][] counts = ownTransaction.execute(status -> jdbc.batchUpdate(
+                "UPDATE " + TABLE + " SET LEASE_UNTIL = ?"
+                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND OWNER = ? AND STATE = 'CLAIMED'",
+                sorted,
+                BATCH,
+                (statement, ref) -> {
+                    statement.setTimestamp(1, until);
+                    key(statement, 2, ref);
+                    statement.setString(5, owner);
+                }));
+        int renewed = 0;
+        int i = 0;
+        for (int[] batch : counts == null ? new int[0][] : counts) {
+            for (int count : batch) {
+                ObjectRef ref = sorted.get(i++);
+                if (count == 0) {
+                    held.remove(ref, taken.get(ref));
+                } else {
+                    renewed++;
+                }
+            }
+        }
+        return renewed;
+    }
+
+    /**
+     * Stops renewing {@code refs}' claims: what is still claimed of them runs out with its lease. For
+     * a window that ended without completing or releasing some of its claims (an error it did not
+     * expect), so nothing it claimed is held beyond one lease.
+     */
+    public void letGo(Collection<ObjectRef> refs) {
+        refs.forEach(held::remove);
+    }
+
+    /** How many claims this ledger holds and renews now (for tests and status). */
+    public int heldCount() {
+        return held.size();
     }
 
     /** The lease a claim gets, and gets again at each renewal. */
@@ -282,19 +343,24 @@ public final class UploadLedger {
         }
         List<ObjectRef> sorted = refs.stream().distinct().sorted(KEY_ORDER).toList();
         Timestamp at = Timestamp.from(clock.instant());
-        ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate(
-                "UPDATE " + TABLE + " SET STATE = 'DONE', UPDATED_AT = ?"
-                        + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ?",
-                sorted,
-                BATCH,
-                (statement, ref) -> {
-                    statement.setTimestamp(1, at);
-                    key(statement, 2, ref);
-                }));
+        try {
+            ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate(
+                    "UPDATE " + TABLE + " SET STATE = 'DONE', UPDATED_AT = ?"
+                            + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ?",
+                    sorted,
+                    BATCH,
+                    (statement, ref) -> {
+                        statement.setTimestamp(1, at);
+                        key(statement, 2, ref);
+                    }));
+        } finally {
+            sorted.forEach(held::remove); // done, or (failed) released by the caller or run out with the lease
+        }
     }
 
     /** Gives a claim up after a failure, so a retry need not wait for the lease to expire. */
     public void release(ObjectRef ref) {
+        held.remove(ref); // if the delete fails, the claim runs out with its lease
         inOwnTransaction(() -> jdbc.update(
                 "DELETE FROM " + TABLE
                         + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND STATE = 'CLAIMED' AND OWNER = ?",

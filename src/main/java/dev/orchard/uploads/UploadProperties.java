@@ -28,7 +28,8 @@ import org.springframework.validation.annotation.Validated;
  *     decodes; with {@code workers} it bounds the upload bytes held at once ({@code workers ×
  *     readAhead × orchard.images.max-bytes})
  * @param claimLease how long a worker's claim on an upload holds unless renewed; a live worker
- *     renews its claims every third of it, so a claim runs out only when its worker died
+ *     renews the claims it is working on every third of it, so a claim runs out only when its
+ *     worker died or stopped working on it
  * @param workerId this worker's name in the ledger; defaults to a name kept in the local data
  *     directory (so a restarted worker recognises its own claims), else host name and process id
  */

@@ -117,26 +117,33 @@ public final class UploadScorer {
                             object, claim == UploadLedger.Claim.DONE ? Outcome.DUPLICATE : Outcome.HELD_ELSEWHERE);
                 }
             }
-            Finished finished = new Finished();
-            // decoded inputs are held for one inference batch at a time, however large the window
-            for (int from = 0; from < claimed.size(); from += batchSize) {
-                scoreBatch(window, model, claimed.subList(from, Math.min(claimed.size(), from + batchSize)), finished);
+            try {
+                return scoreClaimed(window, model, claimed);
+            } finally {
+                ledger.letGo(claimed); // settled ones are gone already; anything left runs out with its lease
             }
-            int done = markDone(window, finished.objects);
-            if (done > 0) {
-                log.info(
-                        "window {}: {} upload(s) scored by {} v{}, {} rejected, {} of {} already done or held elsewhere",
-                        window.id(),
-                        finished.written,
-                        model.manifest().name(),
-                        model.manifest().version(),
-                        finished.rejected,
-                        window.objects().size() - claimed.size(),
-                        window.objects().size());
-            }
-            return new Counts(
-                    window.objects().size(), done == 0 ? 0 : finished.written, done == 0 ? 0 : finished.rejected);
         }
+    }
+
+    private Counts scoreClaimed(UploadWindow window, LoadedModel.Lease model, List<ObjectRef> claimed) {
+        Finished finished = new Finished();
+        // decoded inputs are held for one inference batch at a time, however large the window
+        for (int from = 0; from < claimed.size(); from += batchSize) {
+            scoreBatch(window, model, claimed.subList(from, Math.min(claimed.size(), from + batchSize)), finished);
+        }
+        int done = markDone(window, finished.objects);
+        if (done > 0) {
+            log.info(
+                    "window {}: {} upload(s) scored by {} v{}, {} rejected, {} of {} already done or held elsewhere",
+                    window.id(),
+                    finished.written,
+                    model.manifest().name(),
+                    model.manifest().version(),
+                    finished.rejected,
+                    window.objects().size() - claimed.size(),
+                    window.objects().size());
+        }
+        return new Counts(window.objects().size(), done == 0 ? 0 : finished.written, done == 0 ? 0 : finished.rejected);
     }
 
     /**

@@ -100,6 +100,52 @@ class UploadLedgerTests {
     }
 
     @Test
+    void aRestartedWorkerRenewsOnlyWhatItWorksOnSoItsPreviousIncarnationsClaimsRunOut() {
+        // given: a worker that died holding a claim, restarted under the same name, working on another
+        UploadLedger crashed = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        ObjectRef working = new ObjectRef("local", "uploads/b.jpg", 7);
+        assertThat(crashed.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        UploadLedger restarted = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        assertThat(restarted.claimAll(List.of(working)).values()).containsExactly(Claim.CLAIMED);
+
+        // when: the restarted worker's heartbeat beats for 40 s
+        for (int beat = 0; beat < 4; beat++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(restarted.renewOwnClaims()).isEqualTo(1);
+        }
+
+        // then: the orphan ran out and another worker takes it; the live claim holds
+        assertThat(other.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
+        assertThat(other.claim(working)).isEqualTo(Claim.HELD_ELSEWHERE);
+    }
+
+    @Test
+    void completedReleasedAndLetGoClaimsAreNotRenewed() {
+        UploadLedger live = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        List<ObjectRef> refs = new ArrayList<>();
+        for (int i = 0; i < 450; i++) { // more than one batch of renewals
+            refs.add(new ObjectRef("local", "uploads/" + i + ".jpg", 1));
+        }
+        assertThat(live.claimAll(refs).values()).containsOnly(Claim.CLAIMED);
+        assertThat(live.renewOwnClaims()).isEqualTo(450);
+
+        live.completeAll(refs.subList(0, 100));
+        live.release(refs.get(100));
+        live.letGo(refs.subList(101, 150));
+        assertThat(live.heldCount()).isEqualTo(300);
+        assertThat(live.renewOwnClaims()).isEqualTo(300);
+
+        clock.advance(Duration.ofSeconds(31)); // a missed beat: the other worker takes one over
+        assertThat(other.claim(refs.get(449))).isEqualTo(Claim.CLAIMED);
+        assertThat(other.claim(refs.get(120))).as("let go: ran out").isEqualTo(Claim.CLAIMED);
+        assertThat(live.renewOwnClaims()).as("the lost one is not ours").isEqualTo(299);
+        assertThat(live.heldCount()).isEqualTo(299);
+        assertThat(other.claim(refs.get(200))).isEqualTo(Claim.HELD_ELSEWHERE);
+    }
+
+    @Test
     void aWindowIsClaimedInOneGoWithTheAnswersOfSingleClaims() {
         // given: one upload done, one held by a live worker, one whose holder died, one held by us, one new
         UploadLedger a = worker("a");

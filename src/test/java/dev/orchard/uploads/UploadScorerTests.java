@@ -1,6 +1,7 @@
 package dev.orchard.uploads;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageLimits;
@@ -9,6 +10,8 @@ import dev.orchard.registry.ChampionModels;
 import dev.orchard.registry.ModelLoader;
 import dev.orchard.registry.ModelRegistry;
 import dev.orchard.registry.TestModels;
+import dev.orchard.storage.BlobStore;
+import dev.orchard.storage.ForwardingBlobStore;
 import dev.orchard.storage.LocalBlobStore;
 import dev.orchard.storage.ObjectRef;
 import dev.orchard.storage.WritePrecondition;
@@ -172,5 +175,54 @@ class UploadScorerTests {
         assertThat(store.get("local", "predictions/uploads/twice.png.error.json"))
                 .isEmpty();
         assertThat(late.outcomeOf(first)).isEqualTo(Outcome.COMPLETED);
+    }
+
+    @Test
+    void aWindowEndedByAnErrorItDoesNotExpectHoldsItsClaimsForOneLeaseOnly() {
+        // given: result writes that end in an Error (nothing in the scorer catches one)
+        BlobStore breaking = new ForwardingBlobStore(store) {
+            @Override
+            public ObjectRef put(String bucket, String name, byte[] content, WritePrecondition precondition) {
+                if (name.startsWith("predictions/")) {
+                    throw new StackOverflowError("a writer that broke");
+                }
+                return super.put(bucket, name, content, precondition);
+            }
+        };
+        UploadScorer breakingScorer = new UploadScorer(
+                breaking,
+                new ImageDecoder(ImageLimits.of(DataSize.ofKilobytes(64), 1_000_000)),
+                champions,
+                ledger,
+                json,
+                clock,
+                Spans.OFF,
+                UploadMetrics.none(),
+                32,
+                io);
+        ObjectRef image = upload("a.png", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB));
+
+        // when
+        assertThatThrownBy(() -> breakingScorer.score(new UploadWindow("w6", spec, List.of(image))))
+                .isInstanceOf(StackOverflowError.class);
+
+        // then: the claim is no longer renewed, so it runs out after one lease and another worker takes it
+        assertThat(ledger.heldCount()).isZero();
+        assertThat(ledger.renewOwnClaims()).isZero();
+        assertThat(otherWorker.claim(image)).isEqualTo(UploadLedger.Claim.HELD_ELSEWHERE);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(otherWorker.claim(image)).isEqualTo(UploadLedger.Claim.CLAIMED);
+    }
+
+    @Test
+    void aScoredWindowLeavesNoClaimToRenew() {
+        ObjectRef image = upload("b.png", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB));
+        ObjectRef held = upload("held.png", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB));
+        otherWorker.claim(held);
+
+        scorer.score(new UploadWindow("w7", spec, List.of(image, held)));
+
+        assertThat(ledger.heldCount()).isZero();
+        assertThat(otherWorker.heldCount()).as("the other worker's claim").isEqualTo(1);
     }
 }
