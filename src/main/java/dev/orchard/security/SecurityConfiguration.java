@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,6 +63,17 @@ class SecurityConfiguration {
                 properties.predict() == SecurityProperties.PredictAccess.OPEN ? "open" : "authenticated");
         return new BearerAuthentication(
                 new StaticTokens(adminToken, predictToken), google ? new GoogleIdTokens(properties.google()) : null);
+    }
+
+    /**
+     * No observation (metric or span) per security filter, authentication and authorization: each
+     * request is already observed whole ({@code http.server.requests}, its span), and the filter
+     * chain's observations cost a request more CPU than its image decode takes at 64×64
+     * (docs/performance.md, HTTP).
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean

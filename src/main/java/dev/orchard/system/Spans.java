@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Orchard's own spans — a Pub/Sub message, an upload scored, a job and its steps — over Micrometer
- * Tracing (exported through OpenTelemetry when {@code management.tracing.enabled}; {@link #OFF}
- * otherwise, when only the trace id in the logging MDC is kept, as {@link TraceIds} does).
+ * Tracing (OpenTelemetry's, recorded as {@code management.tracing.sampling.probability} says and
+ * exported over OTLP where an endpoint is set; {@link #OFF} when there is no tracer, and only the
+ * trace id in the logging MDC is kept, as {@link TraceIds} does).
  *
  * <p>A <em>trace context</em> is what Orchard carries from where work arrives to where it runs —
  * a W3C {@code traceparent} when spans are on, a bare trace id when they are off: in Pub/Sub

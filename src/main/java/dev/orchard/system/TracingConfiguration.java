@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link Spans} over the tracer Spring Boot configures when {@code management.tracing.enabled}
- * (OpenTelemetry, exported over OTLP), else {@link Spans#OFF}.
+ * {@link Spans} over the tracer Spring Boot configures (OpenTelemetry: it is always there; spans
+ * are recorded as {@code management.tracing.sampling.probability} says, 0 on the embedded default,
+ * and exported over OTLP where the {@code gcp} profile sets an endpoint), else {@link Spans#OFF}.
  */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
