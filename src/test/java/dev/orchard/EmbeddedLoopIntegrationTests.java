@@ -173,6 +173,66 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(answers.get(2).path("label").asString()).isEqualTo("trouser");
     }
 
+    ResponseEntity<String> classifyBody(String model, String contentType, byte[] body) {
+        return client().post()
+                .uri("/v1/models/" + model + ":classify")
+                .contentType(MediaType.parseMediaType(contentType))
+                .body(body)
+                .exchange((request, response) -> toEntity(response));
+    }
+
+    @Test
+    void classifiesAnImageSentAsTheWholeBody() throws Exception {
+        // given: the same images as multipart answers them
+        byte[] trouser = Files.readAllBytes(SampleDataset.images("trouser", 1).get(0));
+        byte[] photo = TestImages.jpegWithOrientation(640, 480, 6);
+
+        // when
+        ResponseEntity<String> png = classifyBody("fashion", "image/png", trouser);
+        ResponseEntity<String> octets = classifyBody("fashion", "application/octet-stream", trouser);
+        ResponseEntity<String> jpeg = client().post()
+                .uri("/v1/models/fashion/versions/1:classify")
+                .contentType(MediaType.IMAGE_JPEG)
+                .body(photo)
+                .exchange((request, response) -> toEntity(response));
+
+        // then
+        assertThat(png.getStatusCode().value()).as(png.getBody()).isEqualTo(200);
+        assertThat(json.readTree(png.getBody()))
+                .isEqualTo(json.readTree(classify("fashion", trouser).getBody()));
+        assertThat(json.readTree(octets.getBody()).path("label").asString()).isEqualTo("trouser");
+        assertThat(jpeg.getStatusCode().value()).as(jpeg.getBody()).isEqualTo(200);
+        assertThat(json.readTree(jpeg.getBody()))
+                .isEqualTo(json.readTree(classify("fashion", photo).getBody()));
+    }
+
+    @Test
+    void aBadImageBodyIsAProblemDetail() {
+        byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
+        assertProblem(classifyBody("nope", "image/png", png), 404, "nope");
+        assertProblem(classifyBody("fashion", "image/png", new byte[0]), 400, "empty");
+        assertProblem(classifyBody("fashion", "image/jpeg", "plain text".getBytes()), 415, "not a JPEG, PNG or WebP");
+        assertProblem(
+                classifyBody("fashion", "image/png", TestImages.pngHeaderClaiming(50_000, 50_000)), 413, "50000x50000");
+        assertProblem(classifyBody("fashion", "image/png", java.util.Arrays.copyOf(png, 70)), 422, "corrupt");
+        // over orchard.images.max-bytes (200 KB here): refused from Content-Length, and without it while reading
+        assertProblem(classifyBody("fashion", "image/png", new byte[300 * 1024]), 413, "orchard.images.max-bytes");
+        ResponseEntity<String> chunked = client().post()
+                .uri("/v1/models/fashion:classify")
+                .contentType(MediaType.IMAGE_PNG)
+                .body(out -> {
+                    for (int i = 0; i < 300; i++) {
+                        out.write(new byte[1024]);
+                        out.flush();
+                    }
+                })
+                .exchange((request, response) -> toEntity(response));
+        assertProblem(chunked, 413, "more than 204800 bytes");
+        assertProblem(classifyBody("fashion", "text/plain", png), 415, "");
+        assertThat(classifyBody("fashion", "image/png", png).getStatusCode().value())
+                .isEqualTo(200);
+    }
+
     @Test
     void httpErrorsAreProblemDetails() {
         assertProblem(classify("nope", TestImages.encoded("png", 8, 8, BufferedImage.TYPE_INT_RGB)), 404, "nope");

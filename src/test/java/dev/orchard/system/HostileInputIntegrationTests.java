@@ -177,9 +177,15 @@ class HostileInputIntegrationTests {
                     };
             cases.add(new Case(
                     "classify " + image.getKey(), concurrency, expected, () -> multipart(classify, image.getValue())));
+            cases.add(new Case(
+                    "classify body " + image.getKey(),
+                    concurrency,
+                    image.getValue().length == 0 ? Set.of(400) : expected, // no body at all: a bad request
+                    () -> imageBody(classify, image.getValue())));
         }
         cases.addAll(List.of(
                 new Case("classify 26 MB", 2, Set.of(413, CLOSED), () -> multipart(classify, new byte[26 << 20])),
+                new Case("classify body 26 MB", 2, Set.of(413, CLOSED), () -> imageBody(classify, new byte[26 << 20])),
                 new Case("classify 80 images", 1, Set.of(400, 413), () -> multipart(classify, repeat(good, 80))),
                 new Case(
                         "unknown models",
@@ -510,6 +516,13 @@ class HostileInputIntegrationTests {
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /** The image as the whole body of a {@code :classify}. */
+    int imageBody(String url, byte[] image) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)));
     }
 
     int post(String url, String body) throws IOException, InterruptedException {
