@@ -207,7 +207,8 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     @Test
-    void aBadImageBodyIsAProblemDetail() {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aBadImageBodyIsAProblemDetail(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
         assertProblem(classifyBody("nope", "image/png", png), 404, "nope");
         assertProblem(classifyBody("fashion", "image/png", new byte[0]), 400, "empty");
@@ -229,6 +230,19 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
                 .exchange((request, response) -> toEntity(response));
         assertProblem(chunked, 413, "more than 204800 bytes");
         assertProblem(classifyBody("fashion", "text/plain", png), 415, "");
+        // a chunked body broken halfway: a bad request, not a server error
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("POST /v1/models/fashion:classify HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Content-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + "10\r\n0123456789abcdef\r\nzz\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer =
+                    new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 400");
+        }
+        assertThat(output.getOut() + output.getErr()).doesNotContain("unexpected error answering a request");
         assertThat(classifyBody("fashion", "image/png", png).getStatusCode().value())
                 .isEqualTo(200);
     }

@@ -78,12 +78,17 @@ class ClassifyController {
         }
     }
 
-    private byte[] body(HttpServletRequest request) throws java.io.IOException {
+    private byte[] body(HttpServletRequest request) {
         long max = decoder.maxBytes();
         if (request.getContentLengthLong() > max) {
             throw tooLarge(request.getContentLengthLong() + " bytes", max);
         }
-        byte[] bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        byte[] bytes;
+        try {
+            bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (java.io.IOException e) { // the client went away, or sent a broken chunked body
+            throw new BadPredictException("cannot read the request body: " + e.getMessage());
+        }
         if (bytes.length > max) {
             throw tooLarge("more than " + max + " bytes", max);
         }

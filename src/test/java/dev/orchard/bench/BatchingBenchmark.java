@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with drift counting off (its cost). Each is divided by the raw decode + inference loop on the
  * same image bytes (measured before and after the HTTP runs, the higher taken). The clients are
  * {@link KeepAliveClient}s in this JVM, on the worker's cores; their share of the CPU is printed.
+ * Every setting runs once per round ({@code -Dbenchmark.rounds}, 2); the last round is reported.
  * It also prints the model's raw rate with 1-image and 32-image calls, the most batching can win.
  * Not a test: it prints.
  *
@@ -69,12 +71,32 @@ public final class BatchingBenchmark {
             String name = "bench-" + model.strip();
             double[] raw = rawRates(data, model.strip());
             double rawFirst = rawDecodeAndInferRate(data, model.strip());
-            Figures always = run(data, name, model.strip(), "always", Route.MULTIPART);
-            Figures off = run(data, name, model.strip(), "off", Route.MULTIPART);
-            Figures adaptive = run(data, name, model.strip(), "adaptive", Route.MULTIPART);
-            Figures body = run(data, name, model.strip(), "adaptive", Route.BODY);
-            Figures uncounted =
-                    run(data, name, model.strip(), "adaptive", Route.MULTIPART, "--orchard.drift.enabled=false");
+            // every setting once per round, the last round reported: settings run later in a round run
+            // on code the JIT compiled for the earlier ones, so a first round favours its last settings
+            int rounds = Integer.getInteger("benchmark.rounds", 2);
+            Map<String, List<Figures>> byRound = new java.util.LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                byRound.computeIfAbsent("always, multipart", k -> new ArrayList<>())
+                        .add(run(data, name, model.strip(), "always", Route.MULTIPART));
+                byRound.computeIfAbsent("off, multipart", k -> new ArrayList<>())
+                        .add(run(data, name, model.strip(), "off", Route.MULTIPART));
+                byRound.computeIfAbsent("adaptive, multipart", k -> new ArrayList<>())
+                        .add(run(data, name, model.strip(), "adaptive", Route.MULTIPART));
+                byRound.computeIfAbsent("adaptive, body", k -> new ArrayList<>())
+                        .add(run(data, name, model.strip(), "adaptive", Route.BODY));
+                byRound.computeIfAbsent("no drift, multipart", k -> new ArrayList<>())
+                        .add(run(
+                                data,
+                                name,
+                                model.strip(),
+                                "adaptive",
+                                Route.MULTIPART,
+                                "--orchard.drift.enabled=false"));
+            }
+            Figures always = last(byRound.get("always, multipart"));
+            Figures off = last(byRound.get("off, multipart"));
+            Figures adaptive = last(byRound.get("adaptive, multipart"));
+            Figures uncounted = last(byRound.get("no drift, multipart"));
             double rawLast = rawDecodeAndInferRate(data, model.strip());
             // the higher of the two: the first can run before the JIT has compiled the loop
             double decodeAndInfer = Math.max(rawFirst, rawLast);
@@ -100,19 +122,15 @@ public final class BatchingBenchmark {
                     rawLast);
             System.out.printf(
                     Locale.ROOT,
-                    "%-20s %12s %8s %10s %10s %7s %14s%n",
-                    "",
+                    "last of %d rounds   %12s %8s %10s %10s %7s %14s   requests/s by round%n",
+                    rounds,
                     "requests/s",
                     "÷ raw",
                     "p50 ms",
                     "p99 ms",
                     "errors",
                     "clients' CPU");
-            print("always, multipart", always, decodeAndInfer);
-            print("off, multipart", off, decodeAndInfer);
-            print("adaptive, multipart", adaptive, decodeAndInfer);
-            print("adaptive, body", body, decodeAndInfer);
-            print("no drift, multipart", uncounted, decodeAndInfer);
+            byRound.forEach((setting, figures) -> print(setting, figures, decodeAndInfer));
             System.out.printf(
                     Locale.ROOT,
                     "ratio to off: always %.2f, adaptive %.2f%n",
@@ -202,17 +220,25 @@ public final class BatchingBenchmark {
         }
     }
 
-    private static void print(String name, Figures f, double raw) {
+    private static Figures last(List<Figures> rounds) {
+        return rounds.get(rounds.size() - 1);
+    }
+
+    private static void print(String name, List<Figures> rounds, double raw) {
+        Figures f = last(rounds);
         System.out.printf(
                 Locale.ROOT,
-                "%-20s %12.1f %8.2f %10.2f %10.2f %7d %13.0f%%%n",
+                "%-20s %12.1f %8.2f %10.2f %10.2f %7d %13.0f%%   %s%n",
                 name,
                 f.requestsPerSecond(),
                 f.requestsPerSecond() / raw,
                 f.p50Micros() / 1000.0,
                 f.p99Micros() / 1000.0,
                 f.errors(),
-                100 * f.clientsCpuShare());
+                100 * f.clientsCpuShare(),
+                rounds.stream()
+                        .map(r -> String.format(Locale.ROOT, "%.0f", r.requestsPerSecond()))
+                        .collect(java.util.stream.Collectors.joining(" ")));
     }
 
     private static Figures run(Path data, String name, String model, String batching, Route route, String... more)
