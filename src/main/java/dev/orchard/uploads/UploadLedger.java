@@ -194,13 +194,11 @@ public final class UploadLedger {
             statement.setTimestamp(7, at);
             statement.setString(8, owner);
         });
-        int i = 0;
-        for (int[] batch : taken) {
-            for (int count : batch) {
-                ObjectRef ref = takeOver.get(i++);
-                // 0: finished or taken by its owner between the read and the update (rows are locked now)
-                claims.put(ref, count == 1 ? Claim.CLAIMED : stateAfterRace(ref));
-            }
+        int[] counts = perRow(taken);
+        for (int i = 0; i < counts.length; i++) {
+            ObjectRef ref = takeOver.get(i);
+            // 0: finished or taken by its owner between the read and the update (rows are locked now)
+            claims.put(ref, counts[i] == 1 ? Claim.CLAIMED : stateAfterRace(ref));
         }
         return claims;
     }
@@ -287,7 +285,7 @@ public final class UploadLedger {
             return 0;
         }
         Timestamp until = Timestamp.from(clock.instant().plus(lease));
-        int[][] counts = ownTransaction.execute(status -> jdbc.batchUpdate(
+        int[] counts = perRow(ownTransaction.execute(status -> jdbc.batchUpdate(
                 "UPDATE " + TABLE + " SET LEASE_UNTIL = ?"
                         + " WHERE BUCKET = ? AND OBJECT_NAME = ? AND GENERATION = ? AND OWNER = ? AND STATE = 'CLAIMED'",
                 sorted,
@@ -296,20 +294,25 @@ public final class UploadLedger {
                     statement.setTimestamp(1, until);
                     key(statement, 2, ref);
                     statement.setString(5, owner);
-                }));
+                })));
         int renewed = 0;
-        int i = 0;
-        for (int[] batch : counts == null ? new int[0][] : counts) {
-            for (int count : batch) {
-                ObjectRef ref = sorted.get(i++);
-                if (count == 0) {
-                    held.remove(ref, taken.get(ref));
-                } else {
-                    renewed++;
-                }
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                held.remove(sorted.get(i), taken.get(sorted.get(i)));
+            } else {
+                renewed++;
             }
         }
         return renewed;
+    }
+
+    /** A batch update's counts, one per row in the order the rows were given (its batches joined). */
+    private static int[] perRow(int[][] batches) {
+        return batches == null
+                ? new int[0]
+                : java.util.Arrays.stream(batches)
+                        .flatMapToInt(java.util.Arrays::stream)
+                        .toArray();
     }
 
     /**

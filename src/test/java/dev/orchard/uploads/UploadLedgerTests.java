@@ -44,6 +44,11 @@ class UploadLedgerTests {
         return new UploadLedger(jdbc, transactions, name, Duration.ofMinutes(10), clock);
     }
 
+    /** A worker whose claims hold 30 s unless renewed, as the default lease. */
+    UploadLedger renewing(String name) {
+        return new UploadLedger(jdbc, transactions, name, Duration.ofSeconds(30), clock);
+    }
+
     @Test
     void aGenerationIsClaimedOnceAndDoneForever() {
         UploadLedger a = worker("a");
@@ -74,8 +79,8 @@ class UploadLedgerTests {
     @Test
     void aRenewedClaimOutlivesItsFirstLeaseAndARestartedWorkerTakesBackItsOwn() {
         // given: a 30 s lease
-        UploadLedger live = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
-        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        UploadLedger live = renewing("live");
+        UploadLedger other = renewing("other");
         ObjectRef second = new ObjectRef("local", "uploads/b.jpg", 7);
         assertThat(live.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
         assertThat(live.claim(second)).isEqualTo(Claim.CLAIMED);
@@ -88,7 +93,7 @@ class UploadLedgerTests {
 
         // then: still held; a restart under the same name takes them back at once
         assertThat(other.claim(UPLOAD)).isEqualTo(Claim.HELD_ELSEWHERE);
-        UploadLedger restarted = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        UploadLedger restarted = renewing("live");
         assertThat(restarted.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
         live.complete(second);
         // and without renewals a claim runs out after one lease
@@ -102,11 +107,11 @@ class UploadLedgerTests {
     @Test
     void aRestartedWorkerRenewsOnlyWhatItWorksOnSoItsPreviousIncarnationsClaimsRunOut() {
         // given: a worker that died holding a claim, restarted under the same name, working on another
-        UploadLedger crashed = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
-        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        UploadLedger crashed = renewing("live");
+        UploadLedger other = renewing("other");
         ObjectRef working = new ObjectRef("local", "uploads/b.jpg", 7);
         assertThat(crashed.claim(UPLOAD)).isEqualTo(Claim.CLAIMED);
-        UploadLedger restarted = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
+        UploadLedger restarted = renewing("live");
         assertThat(restarted.claimAll(List.of(working)).values()).containsExactly(Claim.CLAIMED);
 
         // when: the restarted worker's heartbeat beats for 40 s
@@ -122,8 +127,8 @@ class UploadLedgerTests {
 
     @Test
     void completedReleasedAndLetGoClaimsAreNotRenewed() {
-        UploadLedger live = new UploadLedger(jdbc, transactions, "live", Duration.ofSeconds(30), clock);
-        UploadLedger other = new UploadLedger(jdbc, transactions, "other", Duration.ofSeconds(30), clock);
+        UploadLedger live = renewing("live");
+        UploadLedger other = renewing("other");
         List<ObjectRef> refs = new ArrayList<>();
         for (int i = 0; i < 450; i++) { // more than one batch of renewals
             refs.add(new ObjectRef("local", "uploads/" + i + ".jpg", 1));
