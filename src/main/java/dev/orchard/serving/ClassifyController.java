@@ -80,29 +80,17 @@ class ClassifyController {
 
     private byte[] body(HttpServletRequest request) {
         long max = decoder.maxBytes();
-        if (request.getContentLengthLong() > max) {
-            throw tooLarge(request.getContentLengthLong() + " bytes", max);
-        }
-        byte[] bytes;
-        try {
-            bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        } catch (java.io.IOException e) { // the client went away, or sent a broken chunked body
-            throw new BadPredictException("cannot read the request body: " + e.getMessage());
-        }
-        if (bytes.length > max) {
-            throw tooLarge("more than " + max + " bytes", max);
-        }
+        byte[] bytes = TensorBodies.read(
+                request,
+                max,
+                size -> new ImageRejectedException(
+                        ImageRejectedException.Reason.TOO_LARGE,
+                        "the image is " + size + "; the limit is " + max + " bytes (orchard.images.max-bytes)"));
         if (bytes.length == 0) {
             throw new BadPredictException("the request body is empty: send the image as the body, or as a"
                     + " multipart/form-data part named 'image'");
         }
         return bytes;
-    }
-
-    private static ImageRejectedException tooLarge(String size, long max) {
-        return new ImageRejectedException(
-                ImageRejectedException.Reason.TOO_LARGE,
-                "the image is " + size + "; the limit is " + max + " bytes (orchard.images.max-bytes)");
     }
 
     private CompletableFuture<Prediction> classify(LoadedModel.Lease model, byte[] image) {

@@ -5,12 +5,15 @@ import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.Prediction;
 import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
@@ -19,7 +22,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 
-/** What the tensor protocols (TF Serving {@code :predict}, KServe V2 {@code infer}) share. */
+/**
+ * What the tensor protocols (TF Serving {@code :predict}, KServe V2 {@code infer}) share, and with
+ * {@code :classify} the bounded read of a body and the wait for an answer.
+ */
 final class TensorBodies {
 
     private TensorBodies() {}
@@ -29,6 +35,31 @@ final class TensorBodies {
         return environment
                 .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
                 .toBytes();
+    }
+
+    /**
+     * The request's body, at most {@code max} bytes: refused from {@code Content-Length} when it says
+     * more, and while reading when it has none (chunked).
+     *
+     * @param tooLarge the exception for a larger body, given its size as said ({@code "N bytes"}) or
+     *     found ({@code "more than N bytes"})
+     * @throws BadPredictException if the body cannot be read (the client went away, a broken chunked
+     *     encoding)
+     */
+    static byte[] read(HttpServletRequest request, long max, Function<String, RuntimeException> tooLarge) {
+        if (request.getContentLengthLong() > max) {
+            throw tooLarge.apply(request.getContentLengthLong() + " bytes");
+        }
+        byte[] bytes;
+        try {
+            bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            throw new BadPredictException("cannot read the request body: " + e.getMessage());
+        }
+        if (bytes.length > max) {
+            throw tooLarge.apply("more than " + max + " bytes");
+        }
+        return bytes;
     }
 
     /** The model's probability for every label, in label order. */

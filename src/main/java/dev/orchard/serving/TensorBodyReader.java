@@ -2,7 +2,6 @@ package dev.orchard.serving;
 
 import dev.orchard.model.DecodeBudget;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -55,18 +54,7 @@ final class TensorBodyReader {
      * @throws dev.orchard.model.DecodeBusyException if the budget stays busy
      */
     <T> T parse(HttpServletRequest request, Function<JsonNode, T> parse) {
-        if (request.getContentLengthLong() > maxBody) {
-            throw tooLarge();
-        }
-        byte[] bytes;
-        try {
-            bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-        } catch (IOException e) {
-            throw new BadPredictException("cannot read the request body: " + e.getMessage());
-        }
-        if (bytes.length > maxBody) {
-            throw tooLarge();
-        }
+        byte[] bytes = TensorBodies.read(request, maxBody, size -> tooLarge());
         try (DecodeBudget.Reservation tree = budget.reserve(
                 (long) bytes.length * TREE_BYTES_PER_BODY_BYTE, "a " + bytes.length + "-byte JSON body")) {
             return parse.apply(json.readTree(bytes));
