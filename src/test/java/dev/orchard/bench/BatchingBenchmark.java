@@ -65,6 +65,16 @@ public final class BatchingBenchmark {
         BODY
     }
 
+    /** One measured setting: a batching mode, how the image travels, any other worker settings. */
+    record Setting(String label, String mode, Route route, String... args) {}
+
+    static final List<Setting> SETTINGS = List.of(
+            new Setting("always, multipart", "always", Route.MULTIPART),
+            new Setting("off, multipart", "off", Route.MULTIPART),
+            new Setting("adaptive, multipart", "adaptive", Route.MULTIPART),
+            new Setting("adaptive, body", "adaptive", Route.BODY),
+            new Setting("no drift, multipart", "adaptive", Route.MULTIPART, "--orchard.drift.enabled=false"));
+
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("orchard-batching-bench-");
         for (String model : System.getProperty("benchmark.models", "dense,cnn").split(",")) {
@@ -76,22 +86,10 @@ public final class BatchingBenchmark {
             int rounds = Integer.getInteger("benchmark.rounds", 2);
             Map<String, List<Figures>> byRound = new java.util.LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
-                byRound.computeIfAbsent("always, multipart", k -> new ArrayList<>())
-                        .add(run(data, name, model.strip(), "always", Route.MULTIPART));
-                byRound.computeIfAbsent("off, multipart", k -> new ArrayList<>())
-                        .add(run(data, name, model.strip(), "off", Route.MULTIPART));
-                byRound.computeIfAbsent("adaptive, multipart", k -> new ArrayList<>())
-                        .add(run(data, name, model.strip(), "adaptive", Route.MULTIPART));
-                byRound.computeIfAbsent("adaptive, body", k -> new ArrayList<>())
-                        .add(run(data, name, model.strip(), "adaptive", Route.BODY));
-                byRound.computeIfAbsent("no drift, multipart", k -> new ArrayList<>())
-                        .add(run(
-                                data,
-                                name,
-                                model.strip(),
-                                "adaptive",
-                                Route.MULTIPART,
-                                "--orchard.drift.enabled=false"));
+                for (Setting setting : SETTINGS) {
+                    byRound.computeIfAbsent(setting.label(), k -> new ArrayList<>())
+                            .add(run(data, name, model.strip(), setting.mode(), setting.route(), setting.args()));
+                }
             }
             Figures always = last(byRound.get("always, multipart"));
             Figures off = last(byRound.get("off, multipart"));
