@@ -76,38 +76,58 @@ public final class LocalBlobStore implements BlobStore {
         return root.resolve(bucket);
     }
 
+    /**
+     * Reads without the bucket's lock, checking the generation before and after; a read that saw the
+     * object replaced meanwhile is tried again, and after a few such tries (writers replacing it
+     * without pause, another process among them) once more holding the bucket's lock, where no write
+     * of a store can replace it.
+     */
     @Override
     public Optional<Blob> get(String bucket, String name, long maxBytes) {
         Path path = pathOf(bucket, name);
         long limit = Math.min(maxBytes, MAX_CONTENT);
         for (int attempt = 0; attempt < 5; attempt++) {
-            if (!Files.isRegularFile(path)) {
-                return Optional.empty(); // the common miss answered without an exception
-            }
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                long before = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
-                long size = attributes.size();
-                if (size > limit) {
-                    throw new ObjectTooLargeException(bucket, name, Long.toString(size), limit);
-                }
-                byte[] content;
-                try (InputStream in = Files.newInputStream(path)) {
-                    content = in.readNBytes((int) limit + 1);
-                }
-                if (content.length > limit) {
-                    throw new ObjectTooLargeException(bucket, name, "more than " + limit, limit);
-                }
-                if (generationOf(path) == before) {
-                    return Optional.of(new Blob(new ObjectRef(bucket, name, before), content));
-                }
-            } catch (NoSuchFileException e) {
-                return Optional.empty();
-            } catch (IOException e) {
-                throw new StorageException("cannot read gs://" + bucket + "/" + name, e);
+            Read read = readOnce(bucket, name, path, limit);
+            if (!read.replaced()) {
+                return read.blob();
             }
         }
-        throw new StorageException("gs://" + bucket + "/" + name + " kept changing while being read", null);
+        Read locked = bucketLock(bucket).holding(bucket, () -> readOnce(bucket, name, path, limit));
+        if (locked.replaced()) { // changed by hand, outside any store
+            throw new StorageException("gs://" + bucket + "/" + name + " kept changing while being read", null);
+        }
+        return locked.blob();
+    }
+
+    /** One read of an object: its blob (empty when missing), or {@code replaced} if it changed while read. */
+    private record Read(Optional<Blob> blob, boolean replaced) {}
+
+    private Read readOnce(String bucket, String name, Path path, long limit) {
+        if (!Files.isRegularFile(path)) {
+            return new Read(Optional.empty(), false); // the common miss answered without an exception
+        }
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            long before = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+            long size = attributes.size();
+            if (size > limit) {
+                throw new ObjectTooLargeException(bucket, name, Long.toString(size), limit);
+            }
+            byte[] content;
+            try (InputStream in = Files.newInputStream(path)) {
+                content = in.readNBytes((int) limit + 1);
+            }
+            if (content.length > limit) {
+                throw new ObjectTooLargeException(bucket, name, "more than " + limit, limit);
+            }
+            return generationOf(path) == before
+                    ? new Read(Optional.of(new Blob(new ObjectRef(bucket, name, before), content)), false)
+                    : new Read(Optional.empty(), true);
+        } catch (NoSuchFileException e) {
+            return new Read(Optional.empty(), false);
+        } catch (IOException e) {
+            throw new StorageException("cannot read gs://" + bucket + "/" + name, e);
+        }
     }
 
     @Override

@@ -147,6 +147,40 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
         }
     }
 
+    @Test
+    void aReaderIsAnsweredWhileWritersReplaceTheObjectWithoutPause() throws Exception {
+        // given: two threads overwriting one object as fast as the store lets them
+        store.put(BUCKET, COUNTER, "0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), WritePrecondition.none());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        for (int w = 0; w < 4; w++) {
+            writers.submit(() -> {
+                for (long i = 0; writing.get(); i++) {
+                    store.put(
+                            BUCKET,
+                            COUNTER,
+                            Long.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                            WritePrecondition.none());
+                }
+                return null;
+            });
+        }
+        try {
+            // when: read again and again meanwhile
+            for (int i = 0; i < 20_000; i++) {
+                // then: every read is answered with a whole version, never "kept changing"
+                Blob read = store.get(BUCKET, COUNTER, 100).orElseThrow();
+                assertThat(new String(read.content(), java.nio.charset.StandardCharsets.US_ASCII))
+                        .matches("[0-9]+");
+            }
+        } finally {
+            writing.set(false);
+            writers.shutdown();
+            assertThat(writers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        }
+    }
+
     private static final String COUNTER = "counter.txt";
 
     /** Adds one to the counter object {@code times} times: read it, write it back only if unchanged. */
