@@ -582,6 +582,17 @@ function refreshIn(millis) {
   refreshTimer = setTimeout(() => { if (location.hash === route) render(true); }, millis);
 }
 
+/**
+ * Moves focus to the view just drawn (where a keyboard or screen-reader user continues after a
+ * navigation), unless the user is in a field outside it — typing the token while the page loads:
+ * taking focus there would send the rest of what they type nowhere.
+ */
+function focusView() {
+  const active = document.activeElement;
+  const inField = active && !main.contains(active) && active.matches("input, textarea, select, button");
+  if (!inField) main.focus();
+}
+
 async function render(refreshing) {
   clearTimeout(refreshTimer);
   const seq = ++renderSeq;
@@ -601,7 +612,7 @@ async function render(refreshing) {
     else if (parts[0] === "jobs" && parts.length === 1) await jobsView(Number(new URLSearchParams(query || "").get("page") || 0));
     else if (parts[0] === "jobs" && parts.length === 2) await jobView(parts[1]);
     else show(seq, el("h1", {}, "Not found"), el("p", {}, "Nothing at " + hash + "."));
-    if (!refreshing) main.focus();
+    if (!refreshing) focusView();
   } catch (e) {
     if (e === STALE || seq !== renderSeq) return; // a newer render owns the page
     say(e.message);

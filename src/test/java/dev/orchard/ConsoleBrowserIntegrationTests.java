@@ -32,6 +32,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -99,6 +100,9 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         field.clear();
         field.sendKeys(token);
         browser.findElement(By.id("token-use")).click();
+        waiting(Duration.ofSeconds(10))
+                .until(d -> token.equals(
+                        ((JavascriptExecutor) d).executeScript("return sessionStorage.getItem('orchard.token');")));
     }
 
     static void screenshot(String name) throws Exception {
@@ -334,6 +338,36 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(browser.findElements(By.id("score-form"))).hasSize(1);
         assertThat(browser.findElement(By.id("message")).getDomProperty("textContent"))
                 .doesNotContain("404");
+        browser.navigate().refresh(); // the real fetch back for the next test
+    }
+
+    @Test
+    void aTokenTypedWhileAPageLoadsIsKeptWhole() throws Exception {
+        // given: the console, with this tab's jobs list held back 1.5 s
+        open("#/models");
+        waiting(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Models"));
+        ((JavascriptExecutor) browser)
+                .executeScript("const original = window.fetch;"
+                        + " window.fetch = (path, init) => String(path).startsWith('/jobs?')"
+                        + " ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => original(path, init))"
+                        + " : original(path, init);");
+        String token = token();
+        int half = token.length() / 2;
+
+        // when: the jobs page is opened and the token typed as a person types (into what has focus),
+        // half before the page draws and half after
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/jobs';");
+        browser.findElement(By.id("token")).click();
+        new Actions(browser).sendKeys(token.substring(0, half)).perform();
+        waiting(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Jobs"));
+        new Actions(browser).sendKeys(token.substring(half)).perform();
+        browser.findElement(By.id("token-use")).click();
+
+        // then: the whole token is kept, and the admin form is shown
+        assertThat(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('orchard.token');"))
+                .isEqualTo(token);
+        assertThat(browser.findElement(By.id("score-form")).isDisplayed()).isTrue();
+        browser.findElement(By.id("token-forget")).click();
         browser.navigate().refresh(); // the real fetch back for the next test
     }
 
