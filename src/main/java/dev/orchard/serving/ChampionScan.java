@@ -34,9 +34,24 @@ final class ChampionScan {
 
     /** {@code tensorFlowRuntime} loads TensorFlow's runtime (tests count its calls). */
     ChampionScan(ModelRegistry registry, Runnable tensorFlowRuntime) {
+        loadAwtFirst();
         thread = new Thread(() -> scan(registry, tensorFlowRuntime), "champion-scan");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Loads the JDK's AWT library (ImageIO's, which the image decoder needs as it is built) before the
+     * scan thread can begin TensorFlow's runtime: a native library load waits while another thread's
+     * runs (the dynamic loader's lock), and TensorFlow's, 630 MB with its op registrations, kept the
+     * main thread's first ImageIO use waiting 1–3 s on two cores. AWT's own load takes milliseconds.
+     */
+    private static void loadAwtFirst() {
+        try {
+            Class.forName("java.awt.Toolkit", true, ChampionScan.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            log.debug("AWT's library not loaded ahead of TensorFlow's: {}", e.toString());
+        }
     }
 
     /**

@@ -64,6 +64,55 @@ class ChampionScanTests {
     }
 
     @Test
+    void awtsLibraryIsLoadedBeforeTensorFlowsRuntimeStarts() throws Exception {
+        // given: a SavedModel champion, and a fresh JVM that has decoded no image yet
+        ModelRegistry registry = registry();
+        promote(
+                registry,
+                "lamp",
+                TestModels.registerLamp(registry, Files.createDirectories(dir.resolve("s")), "lamp", false));
+
+        // when: that JVM builds the scan, its TensorFlow load a stand-in that looks at what is loaded
+        Process fresh = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.awt.headless=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FreshWorker.class.getName(),
+                        dir.resolve("data").toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(fresh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        // then: AWT's library was mapped before TensorFlow's load began (else ImageIO's first use waits it out)
+        assertThat(fresh.waitFor()).as(out).isZero();
+        assertThat(out).contains("at TensorFlow's load, libawt loaded: true");
+    }
+
+    /** A worker's start in its own JVM: builds the scan over the registry in {@code args[0]}. */
+    static final class FreshWorker {
+        public static void main(String[] args) throws Exception {
+            ModelRegistry registry = new ModelRegistry(
+                    new LocalBlobStore(Path.of(args[0]), Clock.systemUTC()),
+                    "local",
+                    JsonMapper.builder().build(),
+                    Clock.systemUTC(),
+                    "test");
+            ChampionScan scan = new ChampionScan(registry, () -> {
+                try {
+                    System.out.println("at TensorFlow's load, libawt loaded: "
+                            + Files.readString(Path.of("/proc/self/maps")).contains("/libawt.so"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            if (!scan.awaitDone(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the scan did not end");
+            }
+        }
+    }
+
+    @Test
     void aWorkerWithoutSavedModelChampionsNeverLoadsTensorFlow() throws Exception {
         ModelRegistry registry = registry();
         promote(registry, "tree", tribuo(registry, "tree"));
