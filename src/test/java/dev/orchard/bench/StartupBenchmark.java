@@ -39,6 +39,9 @@ import java.util.function.ToLongFunction;
  * <p>{@code benchmark.savedmodel=256} makes a 256×256×3 TensorFlow SavedModel the champion after
  * the first start, so every measured start loads and warms it.
  *
+ * <p>{@code benchmark.args} (space-separated worker arguments) start Orchard in another shape, its
+ * caches' training runs too: the deployed shape's Pub/Sub and PostgreSQL settings, for example.
+ *
  * <p>{@code benchmark.floors} (comma-separated extracted jars of {@code src/test/startup-floor}) adds
  * start-up floors: applications without Orchard's code on the Spring stack it runs, started with
  * the same JVM setups, so a host's figures tell Orchard's own share from the stack's.
@@ -79,6 +82,13 @@ public final class StartupBenchmark {
             return orchard() ? orchardJar : jar;
         }
     }
+
+    /** Worker arguments every Orchard start gets ({@code benchmark.args}), after the benchmark's own. */
+    static final List<String> SHAPE = List.of(
+                    System.getProperty("benchmark.args", "").strip().split("\\s+"))
+            .stream()
+            .filter(a -> !a.isEmpty())
+            .toList();
 
     /** The setup the start-up target is a multiple of: the Spring stack floor, plain {@code java -jar}. */
     static final String STACK_FLOOR = "floor-stack: Java 17 defaults";
@@ -302,6 +312,7 @@ public final class StartupBenchmark {
                 "--server.port=0",
                 "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
                 "--orchard.storage.local.root=" + Files.createTempDirectory(work, "training-data")));
+        command.addAll(SHAPE);
         Process process = new ProcessBuilder(command)
                 .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)
@@ -344,6 +355,9 @@ public final class StartupBenchmark {
                 "--server.port=" + port,
                 "--orchard.jobs.location=" + Path.of("jobs").toAbsolutePath(),
                 "--orchard.storage.local.root=" + data));
+        if (app.orchard()) {
+            command.addAll(SHAPE);
+        }
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest ready = HttpRequest.newBuilder(
