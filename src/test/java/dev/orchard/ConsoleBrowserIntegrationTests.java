@@ -105,6 +105,18 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
                         ((JavascriptExecutor) d).executeScript("return sessionStorage.getItem('orchard.token');")));
     }
 
+    /**
+     * Holds this tab's answers back 1.5 s for the requests whose {@code path} meets {@code test} (a
+     * JavaScript expression), until the page is loaded again.
+     */
+    void holdBack(String test) {
+        ((JavascriptExecutor) browser)
+                .executeScript("const original = window.fetch;"
+                        + " window.fetch = (path, init) => " + test
+                        + " ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => original(path, init))"
+                        + " : original(path, init);");
+    }
+
     static void screenshot(String name) throws Exception {
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -318,11 +330,7 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         // given: the console loaded, and this tab's answers for one job held back 1.5 s
         open("#/models");
         waiting(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Models"));
-        ((JavascriptExecutor) browser)
-                .executeScript("const original = window.fetch;"
-                        + " window.fetch = (path, init) => String(path).includes('held-back')"
-                        + " ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => original(path, init))"
-                        + " : original(path, init);");
+        holdBack("String(path).includes('held-back')");
 
         // when: the slow page is opened and left at once for the jobs list
         ((JavascriptExecutor) browser).executeScript("location.hash = '#/jobs/held-back';");
@@ -346,11 +354,7 @@ class ConsoleBrowserIntegrationTests extends EmbeddedWorkerSupport {
         // given: the console, with this tab's jobs list held back 1.5 s
         open("#/models");
         waiting(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.cssSelector("main h1"), "Models"));
-        ((JavascriptExecutor) browser)
-                .executeScript("const original = window.fetch;"
-                        + " window.fetch = (path, init) => String(path).startsWith('/jobs?')"
-                        + " ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => original(path, init))"
-                        + " : original(path, init);");
+        holdBack("String(path).startsWith('/jobs?')");
         String token = token();
         int half = token.length() / 2;
 
