@@ -353,16 +353,24 @@ public final class AotTrainingRun {
      */
     public static HttpRequest.Builder classifyRequest(String base, String model, byte[] png) {
         String boundary = "orchard-aot-training";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"image\"; filename=\"sample.png\"\r\n"
-                        + "Content-Type: image/png\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(png);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         return HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model + ":classify"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(imagePart(boundary, "image/png", png)));
+    }
+
+    /**
+     * A {@code multipart/form-data} body of one part {@code image} holding {@code image} of media
+     * type {@code type}, as {@code curl -F image=@file} sends it.
+     */
+    public static byte[] imagePart(String boundary, String type, byte[] image) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"image\"; filename=\"image\"\r\n"
+                        + "Content-Type: " + type + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(image);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return body.toByteArray();
     }
 
     /** The first bundled sample image (by name), a PNG every sample model can classify. */

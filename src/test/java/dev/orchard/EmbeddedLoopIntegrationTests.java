@@ -174,8 +174,13 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
     }
 
     ResponseEntity<String> classifyBody(String model, String contentType, byte[] body) {
+        return postBody("/v1/models/" + model + ":classify", contentType, body);
+    }
+
+    /** {@code body} as the whole body of a POST to {@code path}. */
+    ResponseEntity<String> postBody(String path, String contentType, byte[] body) {
         return client().post()
-                .uri("/v1/models/" + model + ":classify")
+                .uri(path)
                 .contentType(MediaType.parseMediaType(contentType))
                 .body(body)
                 .exchange((request, response) -> toEntity(response));
@@ -190,11 +195,7 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         // when
         ResponseEntity<String> png = classifyBody("fashion", "image/png", trouser);
         ResponseEntity<String> octets = classifyBody("fashion", "application/octet-stream", trouser);
-        ResponseEntity<String> jpeg = client().post()
-                .uri("/v1/models/fashion/versions/1:classify")
-                .contentType(MediaType.IMAGE_JPEG)
-                .body(photo)
-                .exchange((request, response) -> toEntity(response));
+        ResponseEntity<String> jpeg = postBody("/v1/models/fashion/versions/1:classify", "image/jpeg", photo);
 
         // then
         assertThat(png.getStatusCode().value()).as(png.getBody()).isEqualTo(200);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -297,8 +298,9 @@ public final class UploadLedger {
                 })));
         int renewed = 0;
         for (int i = 0; i < counts.length; i++) {
+            ObjectRef ref = sorted.get(i);
             if (counts[i] == 0) {
-                held.remove(sorted.get(i), taken.get(sorted.get(i)));
+                held.remove(ref, taken.get(ref));
             } else {
                 renewed++;
             }
@@ -310,9 +312,7 @@ public final class UploadLedger {
     private static int[] perRow(int[][] batches) {
         return batches == null
                 ? new int[0]
-                : java.util.Arrays.stream(batches)
-                        .flatMapToInt(java.util.Arrays::stream)
-                        .toArray();
+                : Arrays.stream(batches).flatMapToInt(Arrays::stream).toArray();
     }
 
     /**

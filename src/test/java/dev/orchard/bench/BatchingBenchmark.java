@@ -1,5 +1,6 @@
 package dev.orchard.bench;
 
+import dev.orchard.AotTrainingRun;
 import dev.orchard.OrchardApplication;
 import dev.orchard.model.ModelInput;
 import dev.orchard.model.TestImages;
@@ -292,7 +293,7 @@ public final class BatchingBenchmark {
         String path = "/v1/models/" + name + ":classify";
         String type = "phone".equals(IMAGE_KIND) ? "image/jpeg" : "image/png";
         String boundary = "orchard-benchmark";
-        byte[] body = route == Route.BODY ? IMAGE : multipart(boundary, type, IMAGE);
+        byte[] body = route == Route.BODY ? IMAGE : AotTrainingRun.imagePart(boundary, type, IMAGE);
         String contentType = route == Route.BODY ? type : "multipart/form-data; boundary=" + boundary;
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
@@ -351,17 +352,5 @@ public final class BatchingBenchmark {
                 sorted[(int) (sorted.length * 0.99)],
                 errors.get(),
                 clientsCpu.get() / (double) processCpu);
-    }
-
-    /** One multipart part {@code image} holding {@code image}, as {@code curl -F image=@file} sends it. */
-    static byte[] multipart(String boundary, String type, byte[] image) {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"image\"; filename=\"image\"\r\n"
-                        + "Content-Type: " + type + "\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        body.writeBytes(image);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        return body.toByteArray();
     }
 }

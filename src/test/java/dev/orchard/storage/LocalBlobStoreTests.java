@@ -1,11 +1,16 @@
 package dev.orchard.storage;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,17 +155,13 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
     @Test
     void aReaderIsAnsweredWhileWritersReplaceTheObjectWithoutPause() throws Exception {
         // given: two threads overwriting one object as fast as the store lets them
-        store.put(BUCKET, COUNTER, "0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), WritePrecondition.none());
-        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        store.put(BUCKET, COUNTER, "0".getBytes(US_ASCII), WritePrecondition.none());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
         for (int w = 0; w < 4; w++) {
             writers.submit(() -> {
                 for (long i = 0; writing.get(); i++) {
-                    store.put(
-                            BUCKET,
-                            COUNTER,
-                            Long.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                            WritePrecondition.none());
+                    store.put(BUCKET, COUNTER, Long.toString(i).getBytes(US_ASCII), WritePrecondition.none());
                 }
                 return null;
             });
@@ -170,14 +171,12 @@ class LocalBlobStoreTests extends BlobStoreContractTests {
             for (int i = 0; i < 20_000; i++) {
                 // then: every read is answered with a whole version, never "kept changing"
                 Blob read = store.get(BUCKET, COUNTER, 100).orElseThrow();
-                assertThat(new String(read.content(), java.nio.charset.StandardCharsets.US_ASCII))
-                        .matches("[0-9]+");
+                assertThat(new String(read.content(), US_ASCII)).matches("[0-9]+");
             }
         } finally {
             writing.set(false);
             writers.shutdown();
-            assertThat(writers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .isTrue();
+            assertThat(writers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
