@@ -47,10 +47,11 @@ import org.tensorflow.types.TInt32;
  * seeded shuffle.
  *
  * <p>Export: a SavedModel whose {@code serving_default} signature maps {@code image [-1, h, w, c]} to
- * {@code scores [-1, classes]} (softmax probabilities). The trained weights are written into a fresh
- * serving graph as constants, so the export holds neither the optimiser's slots nor the training ops;
- * the live classifier returned is that export loaded by the serving runtime, so evaluation measures
- * exactly what will be served.
+ * {@code scores [-1, classes]} (softmax probabilities). The trained weights are variables of a fresh
+ * serving graph, their values in the export's checkpoint as in a Keras export (a graph holding them
+ * as constants makes a worker's first run of the model slow, see {@link CheckpointWeights}), so the
+ * export holds neither the optimiser's slots nor the training ops; the live classifier returned is
+ * that export loaded by the serving runtime, so evaluation measures exactly what will be served.
  *
  * <p>Parameters: {@code imageSize} (default 28), {@code channels} (1 = luminance, 3 = RGB; default
  * 1), {@code filters} (default 16), {@code epochs} (default 8), {@code batchSize} (default 32),
@@ -287,21 +288,26 @@ public final class TensorFlowCnnTrainer implements Trainer {
         }
     }
 
-    /** Writes the serving graph — trained weights as constants, softmax output — as a SavedModel. */
+    /**
+     * Writes the serving graph — trained weights as variables restored from the export's checkpoint
+     * ({@link CheckpointWeights}), softmax output — as a SavedModel.
+     */
     private static void exportServing(Architecture net, List<float[]> weights, Path directory) {
         ModelInput input = net.settings().input();
         try (Graph graph = new Graph();
-                Session session = new Session(graph)) {
+                Session session = new Session(graph);
+                CheckpointWeights checkpoint = new CheckpointWeights(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> image = tf.withName("image")
                     .placeholder(
                             TFloat32.class,
                             Placeholder.shape(Shape.of(-1, input.height(), input.width(), input.channels())));
-            List<Operand<TFloat32>> constants = new ArrayList<>();
+            List<Operand<TFloat32>> variables = new ArrayList<>();
             for (int i = 0; i < weights.size(); i++) {
-                constants.add(tf.constant(net.shapes().get(i), DataBuffers.of(weights.get(i), true, false)));
+                variables.add(checkpoint.variable(net.shapes().get(i), weights.get(i)));
             }
-            Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(tf, image, constants));
+            Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(net.logits(tf, image, variables));
+            checkpoint.assign(session);
             Signature signature = Signature.builder()
                     .key(TensorFlowClassifier.SIGNATURE)
                     .input("image", image)

@@ -37,7 +37,15 @@ import java.util.function.ToLongFunction;
  * </pre>
  *
  * <p>{@code benchmark.savedmodel=256} makes a 256×256×3 TensorFlow SavedModel the champion after
- * the first start, so every measured start loads and warms it.
+ * the first start, so every measured start loads and warms it. {@code benchmark.savedmodel.weights}
+ * says where its weights are: {@code variables} (the default: restored from the checkpoint, as in a
+ * Keras export), {@code constants} (in the graph, as in a frozen graph), or both,
+ * comma-separated: then every Orchard setup runs once per kind, each on its own data directory, in
+ * the same round robin.
+ *
+ * <p>{@code benchmark.setups} (setup names separated by {@code ;}, as the results table prints them
+ * without ", weights as …") measures only those setups; the caches they start with are still
+ * trained.
  *
  * <p>{@code benchmark.args} (space-separated worker arguments) start Orchard in another shape, its
  * caches' training runs too: the deployed shape's Pub/Sub and PostgreSQL settings, for example.
@@ -66,13 +74,18 @@ public final class StartupBenchmark {
     }
 
     /**
-     * The application a setup starts: Orchard ({@code jar} null: {@code benchmark.jar}), or a floor,
-     * which has no model to ask (no first {@code :classify}) and whose cache is trained by a start to
-     * readiness.
+     * The application a setup starts: Orchard ({@code jar} null: {@code benchmark.jar}) on the data
+     * directory {@code champion} names (its champion's weights, with {@code benchmark.savedmodel}), or
+     * a floor, which has no model to ask (no first {@code :classify}) and whose cache is trained by a
+     * start to readiness.
      */
-    record App(Path jar) {
+    record App(Path jar, String champion) {
 
-        static final App ORCHARD = new App(null);
+        static final App ORCHARD = new App(null, "");
+
+        App(Path jar) {
+            this(jar, "");
+        }
 
         boolean orchard() {
             return jar == null;
@@ -159,26 +172,43 @@ public final class StartupBenchmark {
                 setups.addAll(floorSetups(Path.of(floor.trim()).toAbsolutePath(), java17, java25, work));
             }
         }
-        Path data = work.resolve("data");
-        // first start: trains the sample model and unpacks the natives; not measured
-        byte[] sample = AotTrainingRun.sampleImage(); // once: finding it scans the class path
-        start(java17, List.of(), App.ORCHARD, jar, natives, data, work, sample, "first");
         int savedModel = Integer.getInteger("benchmark.savedmodel", 0);
-        if (savedModel > 0) {
-            promoteSavedModel(data, work, savedModel);
+        List<String> champions = savedModel > 0
+                ? List.of(System.getProperty("benchmark.savedmodel.weights", "variables")
+                        .split(","))
+                : List.of("");
+        List<Setup> all = perChampion(setups, champions);
+        List<Setup> measured = selected(all);
+        byte[] sample = AotTrainingRun.sampleImage(); // once: finding it scans the class path
+        for (String champion : champions) {
+            Path data = data(work, champion);
+            // first start: trains the sample model and unpacks the natives; not measured
+            start(java17, List.of(), App.ORCHARD, jar, natives, data, work, sample, "first");
+            if (savedModel > 0) {
+                promoteSavedModel(data, work, savedModel, champion);
+            }
         }
-        for (Setup setup : setups) {
-            if (setup.training() != null) {
+        for (Setup setup : all) {
+            if (setup.training() != null && usedBy(setup, measured)) {
                 train(setup, jar, natives, work);
             }
         }
+        setups = measured;
         // round robin, so a drift of the machine's speed during the run touches every setup alike
         Map<String, List<Start>> results = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             for (Setup setup : setups) {
                 results.computeIfAbsent(setup.name(), name -> new ArrayList<>())
                         .add(start(
-                                setup.java(), setup.options(), setup.app(), jar, natives, data, work, sample, "run"));
+                                setup.java(),
+                                setup.options(),
+                                setup.app(),
+                                jar,
+                                natives,
+                                data(work, setup.app().champion()),
+                                work,
+                                sample,
+                                "run"));
             }
         }
         for (Setup setup : setups) {
@@ -224,11 +254,16 @@ public final class StartupBenchmark {
      * after this loads and warms a SavedModel before it is ready, and the first {@code :classify}
      * resizes the sample image to it.
      */
-    private static void promoteSavedModel(Path data, Path work, int size) throws IOException {
+    private static void promoteSavedModel(Path data, Path work, int size, String weights) throws IOException {
         dev.orchard.model.ModelInput input =
                 new dev.orchard.model.ModelInput(size, size, 3, dev.orchard.model.ModelInput.Scaling.UNIT);
-        Path export = work.resolve("savedmodel-" + size);
-        dev.orchard.model.TestSavedModels.cnn(export, input, 10, 42);
+        Path export = work.resolve("savedmodel-" + size + "-" + weights);
+        dev.orchard.model.TestSavedModels.cnn(
+                export,
+                input,
+                10,
+                42,
+                dev.orchard.model.TestSavedModels.Weights.valueOf(weights.toUpperCase(java.util.Locale.ROOT)));
         dev.orchard.registry.ModelRegistry registry = new dev.orchard.registry.ModelRegistry(
                 new dev.orchard.storage.LocalBlobStore(data, java.time.Clock.systemUTC()),
                 "local",
@@ -237,7 +272,64 @@ public final class StartupBenchmark {
                 "benchmark");
         int version = BenchModels.registerChampion(registry, "fashion", export, input);
         System.out.printf(
-                "fashion v%d: a %dx%dx3 TensorFlow SavedModel, champion for every start below%n", version, size, size);
+                "fashion v%d: a %dx%dx3 TensorFlow SavedModel, weights as %s, champion for the starts on %s%n",
+                version, size, size, weights, data);
+    }
+
+    /** The data directory of Orchard's starts with {@code champion} (blank: the only one). */
+    private static Path data(Path work, String champion) {
+        return work.resolve(champion.isBlank() ? "data" : "data-" + champion);
+    }
+
+    /** Each Orchard setup once per champion (named for it when there are several); floors once. */
+    private static List<Setup> perChampion(List<Setup> setups, List<String> champions) {
+        List<Setup> all = new ArrayList<>();
+        for (Setup setup : setups) {
+            if (!setup.app().orchard()) {
+                all.add(setup);
+                continue;
+            }
+            for (int i = 0; i < champions.size(); i++) {
+                String champion = champions.get(i);
+                all.add(new Setup(
+                        champions.size() == 1 ? setup.name() : setup.name() + ", weights as " + champion,
+                        setup.java(),
+                        setup.options(),
+                        i == 0 ? setup.training() : null, // a cache's training run does not use the data
+                        setup.trainedToRefresh(),
+                        new App(null, champion)));
+            }
+        }
+        return all;
+    }
+
+    /** The setups {@code benchmark.setups} names (all without it). */
+    private static List<Setup> selected(List<Setup> setups) {
+        List<String> parts = List.of(System.getProperty("benchmark.setups", "").split(";")).stream()
+                .map(String::strip)
+                .filter(part -> !part.isEmpty())
+                .toList();
+        List<Setup> selected = setups.stream()
+                .filter(setup -> parts.isEmpty()
+                        || parts.stream()
+                                .anyMatch(part -> setup.name().equals(part)
+                                        || setup.name().startsWith(part + ", weights as ")))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("benchmark.setups " + parts + " names none of "
+                    + setups.stream().map(Setup::name).toList());
+        }
+        return selected;
+    }
+
+    /** Whether a measured setup starts with the cache {@code training}'s run writes. */
+    private static boolean usedBy(Setup training, List<Setup> measured) {
+        return training.training().stream()
+                .filter(option ->
+                        option.startsWith("-XX:AOTCacheOutput=") || option.startsWith("-XX:ArchiveClassesAtExit="))
+                .map(option -> option.substring(option.indexOf('=')))
+                .anyMatch(cache -> measured.stream()
+                        .anyMatch(setup -> setup.options().stream().anyMatch(option -> option.endsWith(cache))));
     }
 
     /** A floor's setups: JVM defaults, and the image's JVM setup with Spring AOT, with and without C2. */

@@ -70,6 +70,42 @@ class TensorFlowClassifierTests {
     }
 
     @Test
+    void servesWeightsRestoredFromTheCheckpointAsAKerasExportHasThem() throws Exception {
+        // given the same CNN twice: weights as graph constants (a frozen graph) and as variables
+        ModelInput input = new ModelInput(16, 16, 3, ModelInput.Scaling.UNIT);
+        Path frozen = dir.resolve("frozen");
+        Path keras = dir.resolve("keras");
+        TestSavedModels.cnn(frozen, input, 4, 7, TestSavedModels.Weights.CONSTANTS);
+        TestSavedModels.cnn(keras, input, 4, 7, TestSavedModels.Weights.VARIABLES);
+        float[][] rows = new float[3][input.size()];
+        java.util.Random random = new java.util.Random(5);
+        for (float[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = random.nextFloat();
+            }
+        }
+        List<String> labels = List.of("a", "b", "c", "d");
+        try (Classifier constants = TensorFlowClassifier.load(frozen, input, labels, false);
+                Classifier variables = TensorFlowClassifier.load(keras, input, labels, false)) {
+            // when
+            float[][] expected = constants.predict(rows);
+            float[][] actual = variables.predict(rows);
+
+            // then the restored weights are the values, not zeros: the same scores, and not uniform
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < labels.size(); j++) {
+                    assertThat(actual[i][j]).as("row %d, class %d", i, j).isCloseTo(expected[i][j], within(1e-5f));
+                }
+            }
+            assertThat(actual[0][0]).isNotCloseTo(0.25f, within(1e-4f));
+        }
+        // and only the checkpoint holds them: the graph is smaller than the dense layer's weights
+        long denseBytes = 4L * 4 * 4 * 64 * 4;
+        assertThat(java.nio.file.Files.size(keras.resolve("saved_model.pb"))).isLessThan(denseBytes);
+        assertThat(java.nio.file.Files.size(frozen.resolve("saved_model.pb"))).isGreaterThan(denseBytes);
+    }
+
+    @Test
     void appliesSoftmaxToLogitsWhenTheManifestSaysSo() throws Exception {
         try (Classifier model =
                 TensorFlowClassifier.load(brightnessModel(false), INPUT, List.of("dark", "bright"), true)) {

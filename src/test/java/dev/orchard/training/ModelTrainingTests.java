@@ -99,6 +99,11 @@ class ModelTrainingTests {
                         .content(),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(graph).contains("serving_default").doesNotContain("Adam").doesNotContain("VarHandleOp");
+        // the weights are in the checkpoint, as in a Keras export, not in the graph (a first run copies those)
+        assertThat(manifest.artifacts())
+                .containsKeys("model/variables/variables.index", "model/variables/variables.data-00000-of-00001");
+        long denseLayerBytes = 7 * 7 * 16 * 10 * Float.BYTES; // 28 → 7 after two poolings, 2·8 filters, 10 labels
+        assertThat(graph.length()).isLessThan((int) denseLayerBytes);
         assertThat(manifest.metrics().accuracy()).isGreaterThan(0.6); // chance is 0.1
         assertThat(manifest.provenance().details())
                 .containsEntry("optimizer", "Adam")
