@@ -50,6 +50,10 @@ import java.util.function.ToLongFunction;
  * <p>{@code benchmark.args} (space-separated worker arguments) start Orchard in another shape, its
  * caches' training runs too: the deployed shape's Pub/Sub and PostgreSQL settings, for example.
  *
+ * <p>After the results, a second table says where each setup's CPU went by the time it was ready
+ * ({@link ThreadCpu}: the main thread, the compilers, GC, the champion's threads, threads already
+ * ended).
+ *
  * <p>{@code benchmark.floors} (comma-separated extracted jars of {@code src/test/startup-floor}) adds
  * start-up floors: applications without Orchard's code on the Spring stack it runs, started with
  * the same JVM setups, so a host's figures tell Orchard's own share from the stack's.
@@ -211,10 +215,12 @@ public final class StartupBenchmark {
                                 "run"));
             }
         }
+        String name = "%-"
+                + setups.stream().mapToInt(setup -> setup.name().length()).max().orElse(5) + "s";
         for (Setup setup : setups) {
             List<Start> times = results.get(setup.name());
             System.out.printf(
-                    "%-58s ready %s ms, first :classify %s%n",
+                    name + " ready %s ms, first :classify %s%n",
                     setup.name(),
                     times.stream().map(Start::readyMs).toList(),
                     setup.app().orchard()
@@ -224,14 +230,19 @@ public final class StartupBenchmark {
         long baseline = median(results.values().iterator().next(), Start::readyMs);
         List<Start> stackFloor = results.get(STACK_FLOOR);
         System.out.printf(
-                "%n%-58s %12s %8s %16s %8s %14s%n",
-                "setup", "median ready", "ratio", "first :classify", "RSS MB", "÷ floor-stack");
-        results.forEach((name, times) -> {
+                "%n" + name + " %12s %8s %16s %8s %14s%n",
+                "setup",
+                "median ready",
+                "ratio",
+                "first :classify",
+                "RSS MB",
+                "÷ floor-stack");
+        results.forEach((setup, times) -> {
             long ready = median(times, Start::readyMs);
             long answered = ready + Math.max(0, median(times, Start::firstClassifyMs));
             System.out.printf(
-                    "%-58s %9d ms %8.2f %16s %8d %14s%n",
-                    name,
+                    name + " %9d ms %8.2f %16s %8d %14s%n",
+                    setup,
                     ready,
                     (double) ready / baseline,
                     times.get(0).firstClassifyMs() < 0 ? "-" : median(times, Start::firstClassifyMs) + " ms",
@@ -246,6 +257,7 @@ public final class StartupBenchmark {
         System.out.println("RSS MB = the worker's peak resident set (VmHWM) when it had answered, median of the runs");
         System.out.println("÷ floor-stack = (median ready + median first :classify) / floor-stack's median ready,"
                 + " Java 17 defaults (with -Dbenchmark.floors); setups ran round robin");
+        printCpu(name, results);
     }
 
     /**
@@ -420,7 +432,7 @@ public final class StartupBenchmark {
      * Milliseconds from process start to readiness UP, and from then to the first :classify answer
      * (-1: none asked); the worker's peak resident set by then, in KB.
      */
-    record Start(long readyMs, long firstClassifyMs, long peakRssKb) {}
+    record Start(long readyMs, long firstClassifyMs, long peakRssKb, Map<String, Double> cpuAtReady) {}
 
     /** Starts the worker, waits for readiness, times one :classify of {@code sample} (the first request), stops it. */
     private static Start start(
@@ -474,8 +486,10 @@ public final class StartupBenchmark {
                 try {
                     if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
                         long readyAt = System.nanoTime();
+                        Map<String, Double> cpu = ThreadCpu.of(process.pid());
                         long firstClassify = classify == null ? -1 : firstClassify(http, classify, readyAt);
-                        return new Start((readyAt - started) / 1_000_000, firstClassify, PeakRss.ofKb(process.pid()));
+                        return new Start(
+                                (readyAt - started) / 1_000_000, firstClassify, PeakRss.ofKb(process.pid()), cpu);
                     }
                 } catch (IOException notYet) {
                     // not listening yet
@@ -500,6 +514,27 @@ public final class StartupBenchmark {
                     "the first :classify answered " + answer.statusCode() + ": " + answer.body());
         }
         return millis;
+    }
+
+    /** Where the CPU went by the time each setup was ready: seconds per kind of thread, medians. */
+    private static void printCpu(String name, Map<String, List<Start>> results) {
+        System.out.printf("%n" + name, "CPU seconds at ready");
+        ThreadCpu.KINDS.forEach(kind -> System.out.printf(" %8s", kind));
+        System.out.println();
+        results.forEach((setup, times) -> {
+            System.out.printf(name, setup);
+            for (String kind : ThreadCpu.KINDS) {
+                List<Double> seconds = times.stream()
+                        .map(start -> start.cpuAtReady().getOrDefault(kind, 0.0))
+                        .sorted()
+                        .toList();
+                System.out.printf(java.util.Locale.ROOT, " %8.2f", seconds.get(seconds.size() / 2));
+            }
+            System.out.println();
+        });
+        System.out.println("CPU seconds: user + system time of the worker's threads when readiness first answered UP"
+                + " (/proc), by kind; exited = threads that had ended by then (TensorFlow's runtime load,"
+                + " background initialisers); medians of the runs");
     }
 
     private static long median(List<Start> starts, ToLongFunction<Start> field) {
