@@ -178,9 +178,15 @@ public final class StartupBenchmark {
         }
         int savedModel = Integer.getInteger("benchmark.savedmodel", 0);
         List<String> champions = savedModel > 0
-                ? List.of(System.getProperty("benchmark.savedmodel.weights", "variables")
-                        .split(","))
+                ? java.util.Arrays.stream(System.getProperty("benchmark.savedmodel.weights", "variables")
+                                .split(","))
+                        .map(String::strip)
+                        .filter(kind -> !kind.isEmpty())
+                        .toList()
                 : List.of("");
+        if (savedModel > 0) {
+            champions.forEach(StartupBenchmark::weights); // a bad name fails now, not after the first start
+        }
         List<Setup> all = perChampion(setups, champions);
         List<Setup> measured = selected(all);
         byte[] sample = AotTrainingRun.sampleImage(); // once: finding it scans the class path
@@ -270,12 +276,7 @@ public final class StartupBenchmark {
         dev.orchard.model.ModelInput input =
                 new dev.orchard.model.ModelInput(size, size, 3, dev.orchard.model.ModelInput.Scaling.UNIT);
         Path export = work.resolve("savedmodel-" + size + "-" + weights);
-        dev.orchard.model.TestSavedModels.cnn(
-                export,
-                input,
-                10,
-                42,
-                dev.orchard.model.TestSavedModels.Weights.valueOf(weights.toUpperCase(java.util.Locale.ROOT)));
+        dev.orchard.model.TestSavedModels.cnn(export, input, 10, 42, weights(weights));
         dev.orchard.registry.ModelRegistry registry = new dev.orchard.registry.ModelRegistry(
                 new dev.orchard.storage.LocalBlobStore(data, java.time.Clock.systemUTC()),
                 "local",
@@ -286,6 +287,16 @@ public final class StartupBenchmark {
         System.out.printf(
                 "fashion v%d: a %dx%dx3 TensorFlow SavedModel, weights as %s, champion for the starts on %s%n",
                 version, size, size, weights, data);
+    }
+
+    private static dev.orchard.model.TestSavedModels.Weights weights(String name) {
+        try {
+            return dev.orchard.model.TestSavedModels.Weights.valueOf(
+                    name.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "benchmark.savedmodel.weights: '" + name + "' is neither variables nor constants", e);
+        }
     }
 
     /** The data directory of Orchard's starts with {@code champion} (blank: the only one). */
@@ -321,17 +332,21 @@ public final class StartupBenchmark {
                 .map(String::strip)
                 .filter(part -> !part.isEmpty())
                 .toList();
-        List<Setup> selected = setups.stream()
-                .filter(setup -> parts.isEmpty()
-                        || parts.stream()
-                                .anyMatch(part -> setup.name().equals(part)
-                                        || setup.name().startsWith(part + ", weights as ")))
-                .toList();
-        if (selected.isEmpty()) {
-            throw new IllegalArgumentException("benchmark.setups " + parts + " names none of "
-                    + setups.stream().map(Setup::name).toList());
+        for (String part : parts) {
+            // a misspelt name would silently leave its setup out of the comparison
+            if (setups.stream().noneMatch(setup -> names(part, setup))) {
+                throw new IllegalArgumentException("benchmark.setups: no setup is named '" + part + "'; the setups: "
+                        + setups.stream().map(Setup::name).toList());
+            }
         }
-        return selected;
+        return setups.stream()
+                .filter(setup -> parts.isEmpty() || parts.stream().anyMatch(part -> names(part, setup)))
+                .toList();
+    }
+
+    /** Whether {@code part} names {@code setup}, with or without its champion's weights. */
+    private static boolean names(String part, Setup setup) {
+        return setup.name().equals(part) || setup.name().startsWith(part + ", weights as ");
     }
 
     /** Whether a measured setup starts with the cache {@code training}'s run writes. */
