@@ -28,33 +28,27 @@ final class ThreadCpu {
         if (!Files.exists(process)) {
             return seconds;
         }
-        double ticks = 100; // USER_HZ, 100 on Linux
         double live = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"))) {
             for (Path task : tasks) {
-                String stat;
+                double cpu;
+                String name;
                 try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException exited) {
+                    name = Files.readString(task.resolve("comm")).strip();
+                    cpu = PrefixJobBenchmark.cpuMillis(task.resolve("stat")) / 1000.0;
+                } catch (IOException | RuntimeException exited) {
                     continue; // ended while listed: counted with the exited ones
                 }
-                double cpu = cpu(stat) / ticks;
                 live += cpu;
-                seconds.merge(kind(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))), cpu, Double::sum);
+                seconds.merge(kind(name), cpu, Double::sum);
             }
-            double total = cpu(Files.readString(process.resolve("stat"))) / ticks;
+            double total = PrefixJobBenchmark.cpuMillis(process.resolve("stat")) / 1000.0;
             seconds.put("total", total);
             seconds.put("exited", Math.max(0, total - live));
         } catch (IOException e) {
             return new TreeMap<>();
         }
         return seconds;
-    }
-
-    /** utime + stime, the 14th and 15th fields, counted after the command name's closing parenthesis. */
-    private static long cpu(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** A thread's kind from its name (Linux keeps 15 characters; the main thread is named after the launcher). */
