@@ -1,5 +1,6 @@
 package dev.orchard.trigger;
 
+import com.google.api.core.ApiService;
 import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.cloud.spring.pubsub.core.publisher.PubSubPublisherTemplate;
 import com.google.cloud.spring.pubsub.core.subscriber.PubSubSubscriberTemplate;
@@ -12,11 +13,14 @@ import dev.orchard.storage.ObjectRef;
 import dev.orchard.system.Outcome;
 import dev.orchard.system.Spans;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,8 +42,9 @@ public final class PubSubTrigger {
     public static final String SUBSCRIPTION_ATTRIBUTE = "orchard-subscription";
     private static final Logger log = LoggerFactory.getLogger(PubSubTrigger.class);
 
-    private final PubSubSubscriberTemplate subscriber;
-    private final PubSubPublisherTemplate publisher;
+    private final Supplier<PubSubSubscriberTemplate> subscriberTemplate;
+    private final Supplier<PubSubPublisherTemplate> publisherTemplate;
+    private volatile PubSubPublisherTemplate publisher;
     private final JobDispatcher dispatcher;
     private final JsonMapper json;
     private final PubSubProperties properties;
@@ -47,39 +52,116 @@ public final class PubSubTrigger {
     private final Spans spans;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Map<String, Subscriber> subscribers = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile Phase phase = Phase.NOT_STARTED;
+    private volatile RuntimeException startFailure;
+    private volatile boolean closing;
 
+    /** Where the trigger is in its life: {@link #state()} reports it with the subscribers'. */
+    enum Phase {
+        NOT_STARTED,
+        SUBSCRIBED,
+        FAILED_TO_SUBSCRIBE,
+        STOPPED
+    }
+
+    /**
+     * The templates are supplied, not given: spring-cloud-gcp's clients (gRPC channel, credentials)
+     * are built by the first {@link #start()}, which runs on its own thread once the worker is
+     * ready, so they are not on the path to the first prediction.
+     */
     public PubSubTrigger(
-            PubSubSubscriberTemplate subscriber,
-            PubSubPublisherTemplate publisher,
+            Supplier<PubSubSubscriberTemplate> subscriber,
+            Supplier<PubSubPublisherTemplate> publisher,
             JobDispatcher dispatcher,
             JsonMapper json,
             PubSubProperties properties,
             MeterRegistry meters,
             Spans spans) {
         this.spans = spans;
-        this.subscriber = subscriber;
-        this.publisher = publisher;
+        this.subscriberTemplate = subscriber;
+        this.publisherTemplate = publisher;
         this.dispatcher = dispatcher;
         this.json = json;
         this.properties = properties;
         this.meters = meters;
     }
 
+    /**
+     * Subscribes to the configured subscriptions. A failure to build the clients or a subscriber is
+     * logged and reported by {@link #state()} (the {@code pubSub} health component), not thrown:
+     * the worker keeps serving HTTP. Does nothing after {@link #stop()}.
+     */
     public synchronized void start() {
-        if (!blank(properties.notificationSubscription())) {
-            subscribers.add(subscriber.subscribe(properties.notificationSubscription(), this::onNotification));
-            log.info("subscribed to Cloud Storage notifications on {}", properties.notificationSubscription());
+        if (phase != Phase.NOT_STARTED) {
+            return;
         }
-        if (!blank(properties.commandSubscription())) {
-            subscribers.add(subscriber.subscribe(properties.commandSubscription(), this::onCommand));
-            log.info("subscribed to commands on {}", properties.commandSubscription());
+        try {
+            publisher = publisherTemplate.get();
+            PubSubSubscriberTemplate subscriber = subscriberTemplate.get();
+            if (!blank(properties.notificationSubscription())) {
+                watch(
+                        properties.notificationSubscription(),
+                        subscriber.subscribe(properties.notificationSubscription(), this::onNotification));
+                log.info("subscribed to Cloud Storage notifications on {}", properties.notificationSubscription());
+            }
+            if (!blank(properties.commandSubscription())) {
+                watch(
+                        properties.commandSubscription(),
+                        subscriber.subscribe(properties.commandSubscription(), this::onCommand));
+                log.info("subscribed to commands on {}", properties.commandSubscription());
+            }
+            phase = Phase.SUBSCRIBED;
+        } catch (RuntimeException e) {
+            if (closing) { // the context closed while the clients were being built
+                phase = Phase.STOPPED;
+                log.info("the worker stopped before its Pub/Sub subscribers started: {}", e.toString());
+                return;
+            }
+            startFailure = e;
+            phase = Phase.FAILED_TO_SUBSCRIBE;
+            log.error(
+                    "cannot subscribe to Pub/Sub; this worker takes no notifications or commands until it"
+                            + " restarts (GET /actuator/health shows it under pubSub)",
+                    e);
         }
     }
 
+    private void watch(String subscription, Subscriber subscriber) {
+        subscribers.put(subscription, subscriber);
+        subscriber.addListener(
+                new ApiService.Listener() {
+                    @Override
+                    public void failed(ApiService.State from, Throwable failure) {
+                        log.error(
+                                "the subscriber of {} failed ({}); this worker takes nothing from it until it"
+                                        + " restarts (GET /actuator/health shows it under pubSub)",
+                                subscription,
+                                failure.toString());
+                    }
+                },
+                Runnable::run); // on the thread that failed it: the listener only logs
+    }
+
+    /**
+     * The context is closing: a {@link #start()} still building the clients will fail as the bean
+     * factory refuses new beans, and that is not an error to report.
+     */
+    void closing() {
+        closing = true;
+    }
+
     public synchronized void stop() {
-        subscribers.forEach(Subscriber::stopAsync);
-        for (Subscriber s : subscribers) {
+        phase = Phase.STOPPED;
+        List<Subscriber> running;
+        synchronized (subscribers) {
+            running = List.copyOf(subscribers.values());
+        }
+        running.forEach(Subscriber::stopAsync);
+        for (Subscriber s : running) {
+            if (s.state() == ApiService.State.FAILED) {
+                continue; // stopped already, and its failure was logged
+            }
             try {
                 s.awaitTerminated(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
@@ -88,6 +170,22 @@ public final class PubSubTrigger {
         }
         subscribers.clear();
     }
+
+    /** The trigger's phase, why subscribing failed (if it did), and each subscriber's state. */
+    State state() {
+        Map<String, String> states = new LinkedHashMap<>();
+        synchronized (subscribers) { // not the trigger's lock: start() holds that while it builds the clients
+            subscribers.forEach((subscription, s) -> states.put(
+                    subscription,
+                    s.state() == ApiService.State.FAILED
+                            ? "FAILED: " + s.failureCause()
+                            : s.state().name()));
+        }
+        RuntimeException failure = startFailure;
+        return new State(phase, failure == null ? null : failure.toString(), states);
+    }
+
+    record State(Phase phase, String failure, Map<String, String> subscribers) {}
 
     void onNotification(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.notificationSubscription();
