@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -32,7 +33,7 @@ final class PartitionRequestListener implements AutoCloseable {
     /** A dead worker's request comes back to the subscription within this many seconds. */
     static final int ACK_DEADLINE_SECONDS = 30;
 
-    private final PubSubSubscriberTemplate subscriber;
+    private final Supplier<PubSubSubscriberTemplate> subscriber;
     private final JobRepository jobRepository;
     private final Step partitionStep;
     private final JsonMapper json;
@@ -43,8 +44,12 @@ final class PartitionRequestListener implements AutoCloseable {
     private final ScheduledExecutorService keepAlive;
     private volatile boolean running;
 
+    /**
+     * The subscriber template is supplied, not given: spring-cloud-gcp's Pub/Sub clients are built
+     * by the first pull, on this listener's threads once the worker is ready.
+     */
     PartitionRequestListener(
-            PubSubSubscriberTemplate subscriber,
+            Supplier<PubSubSubscriberTemplate> subscriber,
             JobRepository jobRepository,
             Step partitionStep,
             JsonMapper json,
@@ -81,7 +86,7 @@ final class PartitionRequestListener implements AutoCloseable {
     private void loop() {
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                for (AcknowledgeablePubsubMessage message : subscriber.pull(subscription, 1, false)) {
+                for (AcknowledgeablePubsubMessage message : subscriber.get().pull(subscription, 1, false)) {
                     onRequest(message);
                 }
             } catch (RuntimeException e) {

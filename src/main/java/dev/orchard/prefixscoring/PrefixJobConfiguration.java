@@ -98,20 +98,22 @@ public class PrefixJobConfiguration {
             ObjectProvider<PubSubPublisherTemplate> publishers,
             JsonMapper json,
             ThreadPoolTaskExecutor prefixPartitionExecutor,
-            TraceJobListener trace) {
+            TraceJobListener trace,
+            Environment environment) {
         var builder = new StepBuilder("score-prefix-score", jobRepository)
                 .listener((org.springframework.batch.core.listener.StepExecutionListener) trace)
                 .partitioner(PARTITION_STEP, planPartitioner)
                 .step(scorePrefixPartition)
                 .gridSize(properties.partitions());
         if (remote.enabled()) {
-            PubSubPublisherTemplate publisher = publishers.getIfAvailable();
-            if (publisher == null) {
+            // asked without building the publisher: spring-cloud-gcp's clients are lazy beans, built by
+            // the first job that offers partitions (trigger.DeferredPubSubClients)
+            if (!environment.getProperty("orchard.pubsub.enabled", Boolean.class, false)) {
                 throw new IllegalStateException(
                         "orchard.prefix-jobs.remote.enabled needs orchard.pubsub.enabled=true (partitions travel over Pub/Sub)");
             }
-            return builder.partitionHandler(
-                            new PubSubPartitionHandler(publisher, jobRepository, json, remote, properties.partitions()))
+            return builder.partitionHandler(new PubSubPartitionHandler(
+                            publishers::getObject, jobRepository, json, remote, properties.partitions()))
                     .build();
         }
         return builder.taskExecutor(prefixPartitionExecutor).build();
@@ -240,7 +242,7 @@ public class PrefixJobConfiguration {
         "orchard.prefix-jobs.remote.enabled"
     })
     PartitionRequestListener partitionRequestListener(
-            PubSubSubscriberTemplate subscriber,
+            ObjectProvider<PubSubSubscriberTemplate> subscriber,
             JobRepository jobRepository,
             @Qualifier("scorePrefixPartition") Step scorePrefixPartition,
             JsonMapper json,
@@ -251,7 +253,7 @@ public class PrefixJobConfiguration {
                 "orchard.jobs.worker-id",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
         return new PartitionRequestListener(
-                subscriber,
+                subscriber::getObject,
                 jobRepository,
                 scorePrefixPartition,
                 json,

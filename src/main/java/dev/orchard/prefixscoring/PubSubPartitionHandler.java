@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.partition.PartitionHandler;
@@ -26,14 +27,18 @@ final class PubSubPartitionHandler implements PartitionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PubSubPartitionHandler.class);
 
-    private final PubSubPublisherTemplate publisher;
+    private final Supplier<PubSubPublisherTemplate> publisher;
     private final JobRepository jobRepository;
     private final JsonMapper json;
     private final RemotePartitionProperties properties;
     private final int gridSize;
 
+    /**
+     * The publisher is supplied, not given: spring-cloud-gcp's Pub/Sub clients are built by the
+     * first job that offers partitions, not during the worker's start.
+     */
     PubSubPartitionHandler(
-            PubSubPublisherTemplate publisher,
+            Supplier<PubSubPublisherTemplate> publisher,
             JobRepository jobRepository,
             JsonMapper json,
             RemotePartitionProperties properties,
@@ -51,6 +56,7 @@ final class PubSubPartitionHandler implements PartitionHandler {
     @Override
     public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
         Set<StepExecution> partitions = splitter.split(manager, gridSize);
+        PubSubPublisherTemplate publisher = this.publisher.get();
         for (StepExecution partition : partitions) {
             byte[] request = json.writeValueAsBytes(
                     new PartitionRequest(partition.getJobExecutionId(), partition.getId(), partition.getStepName()));
