@@ -108,7 +108,7 @@ class SubscribersHealthIntegrationTests {
     }
 
     @Test
-    void spring_cloud_gcpsPubSubClientsAreLazySoTheStartDoesNotBuildThem(
+    void spring_cloud_gcpsPubSubClientsAndCredentialsAreLazySoTheStartDoesNotBuildThem(
             @Autowired ConfigurableApplicationContext context) {
         for (String bean : DeferredPubSubClients.BEANS) {
             if (context.getBeanFactory().containsBeanDefinition(bean)) {
@@ -120,6 +120,9 @@ class SubscribersHealthIntegrationTests {
         assertThat(context.getBeanFactory().containsBeanDefinition("subscriberTransportChannelProvider"))
                 .as("the emulator's channel is among them")
                 .isTrue();
+        assertThat(context.getBean(com.google.api.gax.core.CredentialsProvider.class))
+                .as("credentials looked up when first used, not while the context starts")
+                .isInstanceOf(dev.orchard.system.DeferredCredentials.class);
         assertThat(context.getBeanFactory().containsBeanDefinition("pubSubHealthContributor"))
                 .as("spring-cloud-gcp's connectivity indicator, which built the clients during the start")
                 .isFalse();
