@@ -41,8 +41,9 @@ class StorageConfiguration {
      * Default Credentials and the detected project) — the same ones Pub/Sub uses. Without them
      * ({@code spring.cloud.gcp.core.enabled=false}, which the embedded default sets when Pub/Sub is
      * off), or where they resolve to nothing (no key and no ADC: an emulator, say), the client
-     * library's own defaults apply, as before. A key file that cannot be read fails the start
-     * earlier, in spring-cloud-gcp.
+     * library's own defaults apply, as before. A key file that cannot be read fails the start here
+     * ({@code system.DeferredCredentials} throws {@link IllegalStateException}, not the {@link
+     * IOException} this falls back from).
      */
     static StorageOptions gcsOptions(CredentialsProvider credentials, GcpProjectIdProvider project) {
         StorageOptions.Builder options = StorageOptions.newBuilder();

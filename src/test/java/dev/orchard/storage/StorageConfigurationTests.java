@@ -1,11 +1,13 @@
 package dev.orchard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.spring.autoconfigure.core.GcpProperties;
 import com.google.cloud.spring.core.DefaultCredentialsProvider;
 import com.google.cloud.storage.StorageOptions;
+import dev.orchard.system.DeferredCredentials;
 import dev.orchard.testing.ServiceAccountKeys;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,5 +52,19 @@ class StorageConfigurationTests {
         assertThat(options.getCredentials())
                 .isEqualTo(StorageOptions.newBuilder().build().getCredentials());
         assertThat(options.getProjectId()).isEqualTo("orchard-project");
+    }
+
+    @Test
+    void aKeyFileThatCannotBeReadFailsTheStartInsteadOfFallingBackToOtherCredentials() {
+        // given: spring.cloud.gcp.credentials.location names a file that is not there
+        GcpProperties gcp = new GcpProperties();
+        gcp.getCredentials().setLocation(new FileSystemResource(dir.resolve("missing-key.json")));
+        var credentials = new DeferredCredentials(() -> new DefaultCredentialsProvider(gcp));
+
+        // then: the store is not built (the worker does not start), and the message names the setting
+        assertThatThrownBy(() -> StorageConfiguration.gcsOptions(credentials, () -> "orchard-project"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.gcp.credentials")
+                .hasMessageContaining("missing-key.json");
     }
 }
