@@ -173,19 +173,26 @@ public final class PubSubTrigger {
 
     /** The trigger's phase, why subscribing failed (if it did), and each subscriber's state. */
     State state() {
-        Map<String, String> states = new LinkedHashMap<>();
+        Map<String, Subscription> states = new LinkedHashMap<>();
         synchronized (subscribers) { // not the trigger's lock: start() holds that while it builds the clients
             subscribers.forEach((subscription, s) -> states.put(
                     subscription,
-                    s.state() == ApiService.State.FAILED
-                            ? "FAILED: " + s.failureCause()
-                            : s.state().name()));
+                    new Subscription(s.state(), s.state() == ApiService.State.FAILED ? s.failureCause() : null)));
         }
         RuntimeException failure = startFailure;
         return new State(phase, failure == null ? null : failure.toString(), states);
     }
 
-    record State(Phase phase, String failure, Map<String, String> subscribers) {}
+    record State(Phase phase, String failure, Map<String, Subscription> subscribers) {}
+
+    /** A subscriber's state, and its cause when it failed. */
+    record Subscription(ApiService.State state, Throwable failure) {
+
+        @Override
+        public String toString() {
+            return failure == null ? state.name() : state.name() + ": " + failure;
+        }
+    }
 
     void onNotification(BasicAcknowledgeablePubsubMessage message) {
         String subscription = properties.notificationSubscription();

@@ -1,5 +1,6 @@
 package dev.orchard.trigger;
 
+import com.google.api.core.ApiService;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -32,16 +33,19 @@ final class SubscribersHealth implements HealthIndicator {
                     case STOPPED -> Health.outOfService();
                     case SUBSCRIBED -> subscribed(state);
                 };
-        return health.withDetails(state.subscribers()).build();
+        state.subscribers().forEach((subscription, s) -> health.withDetail(subscription, s.toString()));
+        return health.build();
     }
 
     private static Health.Builder subscribed(PubSubTrigger.State state) {
         if (state.subscribers().isEmpty()) {
             return Health.up().withDetail("subscribers", "none configured");
         }
-        if (state.subscribers().values().stream().anyMatch(s -> s.startsWith("FAILED"))) {
+        if (state.subscribers().values().stream().anyMatch(s -> s.state() == ApiService.State.FAILED)) {
             return Health.down();
         }
-        return state.subscribers().values().stream().allMatch("RUNNING"::equals) ? Health.up() : Health.unknown();
+        return state.subscribers().values().stream().allMatch(s -> s.state() == ApiService.State.RUNNING)
+                ? Health.up()
+                : Health.unknown();
     }
 }
