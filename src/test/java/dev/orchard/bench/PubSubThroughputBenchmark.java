@@ -196,7 +196,7 @@ public final class PubSubThroughputBenchmark {
      */
     private record Run(double rate, long p50, long p99, double compiling) {
         static Run of(int n, Instant first, Instant[] sent, Instant[] scored, long compilerMillisAtFirst) {
-            long compilerMillis = CompilerCpu.millis();
+            long compilerMillis = ThreadCpu.compilerMillisOfThisJvm();
             double compiling = compilerMillis < 0 || compilerMillisAtFirst < 0
                     ? Double.NaN
                     : (compilerMillis - compilerMillisAtFirst)
@@ -431,7 +431,7 @@ public final class PubSubThroughputBenchmark {
         List<ObjectRef> refs = uploads();
         Instant[] sent = new Instant[n];
         List<CompletableFuture<String>> sends = new ArrayList<>();
-        long compiled = CompilerCpu.millis();
+        long compiled = ThreadCpu.compilerMillisOfThisJvm();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             sent[i] = Instant.now();
@@ -446,7 +446,7 @@ public final class PubSubThroughputBenchmark {
         Instant[] sent = new Instant[n];
         List<CompletableFuture<String>> sends = new ArrayList<>();
         long start = System.nanoTime();
-        long compiled = CompilerCpu.millis();
+        long compiled = ThreadCpu.compilerMillisOfThisJvm();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             long due = start + (long) (i * 1e9 / perSecond);
@@ -467,7 +467,7 @@ public final class PubSubThroughputBenchmark {
                 workers.stream().map(w -> w.getBean(JobDispatcher.class)).toList();
         Instant[] sent = new Instant[n];
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
-        long compiled = CompilerCpu.millis();
+        long compiled = ThreadCpu.compilerMillisOfThisJvm();
         Instant first = Instant.now();
         for (int i = 0; i < n; i++) {
             sent[i] = Instant.now();

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The CPU a process has used, by kind of thread ({@code /proc/<pid>/task/<tid>/stat}: user +
- * system time), for start-up benchmarks to say where the time went: the main thread, the C1 and C2
+ * system time), for benchmarks to say where the time went: the main thread, the C1 and C2
  * compilers, GC, the champion's threads, others alive, and threads that had already exited (the
  * process's total less its live threads').
  */
@@ -23,32 +23,49 @@ final class ThreadCpu {
 
     /** Seconds of CPU per kind, {@code total} included; empty where {@code /proc} is not there. */
     static Map<String, Double> of(long pid) {
-        Path process = Path.of("/proc/" + pid);
         Map<String, Double> seconds = new TreeMap<>();
+        millis(pid).forEach((kind, millis) -> seconds.put(kind, millis / 1000.0));
+        return seconds;
+    }
+
+    /**
+     * User + system CPU of this JVM's live C1 and C2 compiler threads so far, in ms ({@code -1} where
+     * {@code /proc} is not there): on a machine of few cores, what the compilers take is not left for
+     * the work being measured.
+     */
+    static long compilerMillisOfThisJvm() {
+        Map<String, Long> millis = millis(ProcessHandle.current().pid());
+        return millis.isEmpty() ? -1 : millis.getOrDefault("C1", 0L) + millis.getOrDefault("C2", 0L);
+    }
+
+    /** Milliseconds of CPU per kind, {@code total} included; empty where {@code /proc} is not there. */
+    private static Map<String, Long> millis(long pid) {
+        Path process = Path.of("/proc/" + pid);
+        Map<String, Long> millis = new TreeMap<>();
         if (!Files.exists(process)) {
-            return seconds;
+            return millis;
         }
-        double live = 0;
+        long live = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"))) {
             for (Path task : tasks) {
-                double cpu;
+                long cpu;
                 String name;
                 try {
                     name = Files.readString(task.resolve("comm")).strip();
-                    cpu = PrefixJobBenchmark.cpuMillis(task.resolve("stat")) / 1000.0;
+                    cpu = PrefixJobBenchmark.cpuMillis(task.resolve("stat"));
                 } catch (IOException | RuntimeException exited) {
                     continue; // ended while listed: counted with the exited ones
                 }
                 live += cpu;
-                seconds.merge(kind(name), cpu, Double::sum);
+                millis.merge(kind(name), cpu, Long::sum);
             }
-            double total = PrefixJobBenchmark.cpuMillis(process.resolve("stat")) / 1000.0;
-            seconds.put("total", total);
-            seconds.put("exited", Math.max(0, total - live));
+            long total = PrefixJobBenchmark.cpuMillis(process.resolve("stat"));
+            millis.put("total", total);
+            millis.put("exited", Math.max(0, total - live));
         } catch (IOException e) {
             return new TreeMap<>();
         }
-        return seconds;
+        return millis;
     }
 
     /** A thread's kind from its name (Linux keeps 15 characters; the main thread is named after the launcher). */
