@@ -56,6 +56,28 @@ class ConfigurationReferenceTests {
                         .isNotBlank());
     }
 
+    @Test
+    void theDefaultConfigurationFileSetsOnlyDeclaredSettings() throws IOException {
+        List<String> declared =
+                orchardProperties().stream().map(p -> p.path("name").asString()).toList();
+        List<String> unknown = new ArrayList<>();
+        for (var source : new org.springframework.boot.env.YamlPropertySourceLoader()
+                .load("application.yaml", new org.springframework.core.io.ClassPathResource("application.yaml"))) {
+            for (String key : ((org.springframework.core.env.EnumerablePropertySource<?>) source).getPropertyNames()) {
+                String name = key.replaceAll("\\[\\d+]$", "");
+                if (name.startsWith("orchard.")
+                        && declared.stream()
+                                .noneMatch(
+                                        d -> name.equals(d) || name.startsWith(d + ".") || name.startsWith(d + "["))) {
+                    unknown.add(key);
+                }
+            }
+        }
+        assertThat(unknown)
+                .as("keys in application.yaml that no orchard.* setting declares")
+                .isEmpty();
+    }
+
     static List<JsonNode> orchardProperties() throws IOException {
         try (InputStream in =
                 ConfigurationReferenceTests.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

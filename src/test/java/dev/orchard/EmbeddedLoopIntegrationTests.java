@@ -2,6 +2,7 @@ package dev.orchard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchard.model.TestImages;
 import dev.orchard.training.SampleDataset;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -173,6 +175,70 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         assertThat(answers.get(2).path("label").asString()).isEqualTo("trouser");
     }
 
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void multipartBodiesAsCurlSendsThemAndBrokenOnesWithTheirCause(
+            @TempDir Path dir, org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        // given: two images on disk, one with a quote and a non-ASCII letter in its name
+        Path trouser = Files.copy(SampleDataset.images("trouser", 1).get(0), dir.resolve("trouser.png"));
+        Path sneaker = Files.copy(SampleDataset.images("sneaker", 1).get(0), dir.resolve("sneaker.png"));
+        String url = "http://127.0.0.1:" + port + "/v1/models/fashion:classify";
+
+        // when: curl -F, with a text field between the images, with a Content-Length and chunked
+        for (String chunked : List.of("", "Transfer-Encoding: chunked")) {
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    "/usr/bin/curl",
+                    "-sS",
+                    "-F",
+                    "image=@" + trouser,
+                    "-F",
+                    "note=hello",
+                    "-F",
+                    "image=@" + sneaker + ";filename=\"sne\\\"aker \u00fc.png\"",
+                    url));
+            if (!chunked.isEmpty()) {
+                command.addAll(List.of("-H", chunked));
+            }
+            Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            // then
+            JsonNode answers = json.readTree(out);
+            assertThat(answers.isArray()).as(out).isTrue();
+            assertThat(answers).extracting(a -> a.path("label").asString()).containsExactly("trouser", "sneaker");
+        }
+
+        // and broken multipart bodies are bad requests that say what is wrong
+        String route = "/v1/models/fashion:classify";
+        byte[] part = ("--XyZ\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] whole = java.util.Arrays.copyOf(part, part.length + 10);
+        assertProblem(postBody(route, "multipart/form-data", whole), 400, "no boundary parameter");
+        assertProblem(postBody(route, "multipart/form-data; boundary=XyZ", whole), 400, "closing boundary is missing");
+        assertProblem(postBody(route, "multipart/form-data; boundary=other", whole), 400, "no boundary line");
+        // a multipart request over orchard.serving.requests.max-body (2 MB here) names the setting
+        assertProblem(
+                postBody(route, "multipart/form-data; boundary=XyZ", new byte[3 << 20]),
+                413,
+                "orchard.serving.requests.max-body");
+        // a client that announces more than it sends and goes: a bad request, not a server error
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("POST " + route + " HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 1000000\r\n\r\n"
+                                    + "--XyZ\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            String answer =
+                    new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 400");
+        }
+        assertThat(output.getOut() + output.getErr()).doesNotContain("unexpected error answering a request");
+    }
+
     ResponseEntity<String> classifyBody(String model, String contentType, byte[] body) {
         return postBody("/v1/models/" + model + ":classify", contentType, body);
     }
@@ -254,7 +320,7 @@ class EmbeddedLoopIntegrationTests extends EmbeddedWorkerSupport {
         assertProblem(classify("fashion", "plain text".getBytes()), 415, "not a JPEG, PNG or WebP");
         assertProblem(classify("fashion", TestImages.pngHeaderClaiming(50_000, 50_000)), 413, "50000x50000");
         assertProblem(classify("fashion", new byte[300 * 1024]), 413, "limit");
-        assertProblem(classify("fashion", new byte[1536 * 1024]), 413, "size limit");
+        assertProblem(classify("fashion", new byte[1536 * 1024]), 413, "orchard.images.max-bytes");
         byte[] png = TestImages.encoded("png", 64, 64, BufferedImage.TYPE_INT_RGB);
         assertProblem(classify("fashion", java.util.Arrays.copyOf(png, 70)), 422, "corrupt");
         assertProblem(get("/v1/models/nope"), 404, "nope");

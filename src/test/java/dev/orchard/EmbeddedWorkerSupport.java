@@ -60,8 +60,7 @@ public abstract class EmbeddedWorkerSupport {
         registry.add("orchard.trigger.local.scan-interval", () -> "250ms");
         registry.add("orchard.trigger.local.settle", () -> "100ms");
         registry.add("orchard.images.max-bytes", () -> "200KB");
-        registry.add("spring.servlet.multipart.max-file-size", () -> "1MB");
-        registry.add("spring.servlet.multipart.max-request-size", () -> "2MB");
+        registry.add("orchard.serving.requests.max-body", () -> "2MB");
         registry.add("orchard.prefix-jobs.chunk-size", () -> "16");
         registry.add("orchard.prefix-jobs.partitions", () -> "4");
         registry.add("orchard.prefix-jobs.min-partition-chunks", () -> "1"); // 4 partitions of a few chunks

@@ -4,6 +4,11 @@ import dev.orchard.model.ImageDecoder;
 import dev.orchard.model.ImageRejectedException;
 import dev.orchard.model.Prediction;
 import dev.orchard.registry.LoadedModel;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 
 /**
  * {@code POST /v1/models/{name}:classify} with one or several multipart {@code image} parts: the
  * champion's answer for each (one object for one image, an array in part order for several); or
  * with the image itself as the body ({@code Content-Type: image/jpeg}, {@code image/png}, {@code
  * image/webp} or {@code application/octet-stream}): its answer, without the cost of multipart
- * parsing. Images are decoded on the request thread and classified through the {@link
+ * parsing. Multipart bodies are parsed by {@link MultipartImages} (Spring's multipart resolver is
+ * off: {@code spring.servlet.multipart.enabled=false}); every body is held within the {@link
+ * BodyBudget}. Images are decoded on the request thread and classified through the {@link
  * MicroBatcher}, so concurrent requests share inference calls.
  */
 @RestController
@@ -28,35 +34,58 @@ class ClassifyController {
 
     private static final String CHAMPION = "/v1/models/{name}:classify";
     private static final String VERSION = "/v1/models/{name}/versions/{version}:classify";
+    private static final String IMAGE = "image";
 
     private final ModelLeases models;
     private final ImageDecoder decoder;
     private final MicroBatcher batcher;
     private final ServingProperties properties;
+    private final BodyBudget bodies;
 
-    ClassifyController(ModelLeases models, ImageDecoder decoder, MicroBatcher batcher, ServingProperties properties) {
+    ClassifyController(
+            ModelLeases models,
+            ImageDecoder decoder,
+            MicroBatcher batcher,
+            ServingProperties properties,
+            BodyBudget bodies) {
         this.models = models;
         this.decoder = decoder;
         this.batcher = batcher;
         this.properties = properties;
+        this.bodies = bodies;
     }
 
     @PostMapping(
             path = {CHAMPION, VERSION},
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                            schema = @Schema(type = "object", requiredProperties = IMAGE),
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = IMAGE,
+                                            array =
+                                                    @ArraySchema(
+                                                            schema = @Schema(type = "string", format = "binary")))))
     Object classify(
-            @PathVariable String name,
-            @PathVariable(required = false) String version,
-            @RequestPart("image") List<MultipartFile> images)
+            @PathVariable String name, @PathVariable(required = false) String version, HttpServletRequest request)
             throws Exception {
-        try (LoadedModel.Lease model = models.lease(name, version)) {
-            properties.requests().check(images.size(), model.classifier().input());
-            List<CompletableFuture<Prediction>> pending = new ArrayList<>();
-            for (MultipartFile image : images) {
-                pending.add(classify(model, image.getBytes()));
+        try (BodyBudget.Reservation held = bodies.open()) {
+            List<byte[]> images = MultipartImages.read(request, IMAGE, properties.requests(), decoder.maxBytes(), held);
+            if (images.isEmpty()) {
+                throw new MissingServletRequestPartException(IMAGE);
             }
-            List<Classification> answers = answers(model, pending);
-            return answers.size() == 1 ? answers.get(0) : answers;
+            try (LoadedModel.Lease model = models.lease(name, version)) {
+                properties.requests().check(images.size(), model.classifier().input());
+                List<CompletableFuture<Prediction>> pending = new ArrayList<>();
+                for (byte[] image : images) {
+                    pending.add(classify(model, image));
+                }
+                List<Classification> answers = answers(model, pending);
+                return answers.size() == 1 ? answers.get(0) : answers;
+            }
         }
     }
 
@@ -72,20 +101,23 @@ class ClassifyController {
     Classification classifyBody(
             @PathVariable String name, @PathVariable(required = false) String version, HttpServletRequest request)
             throws Exception {
-        byte[] image = body(request);
-        try (LoadedModel.Lease model = models.lease(name, version)) {
-            return answers(model, List.of(classify(model, image))).get(0);
+        try (BodyBudget.Reservation held = bodies.open()) {
+            byte[] image = body(request, held);
+            try (LoadedModel.Lease model = models.lease(name, version)) {
+                return answers(model, List.of(classify(model, image))).get(0);
+            }
         }
     }
 
-    private byte[] body(HttpServletRequest request) {
+    private byte[] body(HttpServletRequest request, BodyBudget.Reservation held) {
         long max = decoder.maxBytes();
         byte[] bytes = TensorBodies.read(
                 request,
                 max,
                 size -> new ImageRejectedException(
                         ImageRejectedException.Reason.TOO_LARGE,
-                        "the image is " + size + "; the limit is " + max + " bytes (orchard.images.max-bytes)"));
+                        "the image is " + size + "; the limit is " + max + " bytes (orchard.images.max-bytes)"),
+                held);
         if (bytes.length == 0) {
             throw new BadPredictException("the request body is empty: send the image as the body, or as a"
                     + " multipart/form-data part named 'image'");

@@ -14,7 +14,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -97,20 +96,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "internal",
                 "Internal error",
                 "the request failed unexpectedly; the worker logged the cause");
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
-            MaxUploadSizeExceededException ex,
-            HttpHeaders headers,
-            org.springframework.http.HttpStatusCode status,
-            org.springframework.web.context.request.WebRequest request) {
-        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
-                .body(problem(
-                        HttpStatus.PAYLOAD_TOO_LARGE,
-                        "request-too-large",
-                        "Request too large",
-                        "the upload exceeds the request size limit (spring.servlet.multipart.max-file-size)"));
     }
 
     @Override

@@ -2,11 +2,12 @@ package dev.orchard.serving;
 
 import dev.orchard.model.ImageDecoder;
 import dev.orchard.registry.ModelRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.BeanFactoryInitializer;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 @Configuration(proxyBeanMethods = false)
 class ServingConfiguration {
@@ -37,7 +38,22 @@ class ServingConfiguration {
     }
 
     @Bean
-    TensorBodyReader tensorBodyReader(Environment environment, ServingProperties properties, ImageDecoder decoder) {
-        return new TensorBodyReader(TensorBodies.maxBody(environment), properties.requests(), decoder.budget());
+    BodyBudget bodyBudget(ServingProperties properties) {
+        return new BodyBudget(
+                properties.requests().bodyBudgetBytes(), properties.requests().bodyWait());
+    }
+
+    /** {@code orchard.serving.body.bytes}: what the bodies being read or answered hold of the budget. */
+    @Bean
+    MeterBinder bodyBudgetGauge(BodyBudget budget) {
+        return registry -> Gauge.builder("orchard.serving.body", budget, BodyBudget::reservedBytes)
+                .description("bytes of prediction request bodies held in memory (orchard.serving.requests.body-budget)")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    @Bean
+    TensorBodyReader tensorBodyReader(ServingProperties properties, ImageDecoder decoder, BodyBudget bodies) {
+        return new TensorBodyReader(properties.requests(), decoder.budget(), bodies);
     }
 }

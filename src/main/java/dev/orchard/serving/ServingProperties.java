@@ -46,6 +46,14 @@ public record ServingProperties(
      * Bounds of one prediction request on every route ({@code :classify}, {@code :predict}, V2
      * {@code infer}), checked before any image is decoded.
      *
+     * @param maxBody largest request body: a {@code :classify} multipart body with all its parts, a
+     *     {@code :predict} or {@code infer} JSON body (an image sent as the whole body is bounded by
+     *     {@code orchard.images.max-bytes})
+     * @param bodyBudget bytes the bodies of all prediction requests being answered may hold in memory
+     *     at once (a multipart body counts twice while its parts are copied out); empty = a quarter of
+     *     the maximum heap
+     * @param bodyWait how long a request waits for body budget before it is refused as busy (HTTP 503
+     *     + Retry-After)
      * @param maxInstances most images or tensors in one request
      * @param maxDecodedBytes most bytes the request's model inputs may take once decoded (instances
      *     × height × width × channels × 4)
@@ -54,10 +62,20 @@ public record ServingProperties(
      * @param maxJsonNumberLength most characters of one number in a JSON body
      */
     public record Requests(
+            @DefaultValue("25MB") @NotNull DataSize maxBody,
+            DataSize bodyBudget,
+            @DefaultValue("2s") @NotNull Duration bodyWait,
             @DefaultValue("64") @Min(1) @Max(4096) int maxInstances,
             @DefaultValue("32MB") @NotNull DataSize maxDecodedBytes,
             @DefaultValue("16") @Min(8) @Max(1000) int maxJsonDepth,
             @DefaultValue("64") @Min(16) @Max(1000) int maxJsonNumberLength) {
+
+        /** The body budget in bytes: {@code bodyBudget}, or a quarter of this JVM's maximum heap. */
+        long bodyBudgetBytes() {
+            return bodyBudget != null
+                    ? bodyBudget.toBytes()
+                    : Runtime.getRuntime().maxMemory() / 4;
+        }
 
         /**
          * @throws BadPredictException if {@code instances} are more than {@code maxInstances}

@@ -7,6 +7,8 @@ import dev.orchard.registry.ModelNotFoundException;
 import dev.orchard.registry.ModelUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -30,36 +30,77 @@ final class TensorBodies {
 
     private TensorBodies() {}
 
-    /** The request size limit of the tensor routes: the multipart request limit, 25 MB if unset. */
-    static long maxBody(Environment environment) {
-        return environment
-                .getProperty("spring.servlet.multipart.max-request-size", DataSize.class, DataSize.ofMegabytes(25))
-                .toBytes();
-    }
+    /** Most bytes a body's array starts with before bytes arrive to fill it. */
+    static final int FIRST_ALLOCATION = 256 * 1024;
 
     /**
      * The request's body, at most {@code max} bytes: refused from {@code Content-Length} when it says
-     * more, and while reading when it has none (chunked).
+     * more, and while reading when it has none (chunked). A body with a {@code Content-Length} up to
+     * 256 KB is read straight into an array of that size (one copy from the connection's buffer);
+     * larger and chunked bodies into an array that doubles as bytes arrive, so a client that announces
+     * a large body and sends little makes the worker hold no more than about what it sent. Every
+     * array is reserved in {@code held} before it is allocated, and an outgrown one given back.
      *
      * @param tooLarge the exception for a larger body, given its size as said ({@code "N bytes"}) or
      *     found ({@code "more than N bytes"})
      * @throws BadPredictException if the body cannot be read (the client went away, a broken chunked
-     *     encoding)
+     *     encoding, fewer bytes than its {@code Content-Length})
+     * @throws OverloadedException if the body budget has no room for it within its wait
      */
-    static byte[] read(HttpServletRequest request, long max, Function<String, RuntimeException> tooLarge) {
-        if (request.getContentLengthLong() > max) {
-            throw tooLarge.apply(request.getContentLengthLong() + " bytes");
+    static byte[] read(
+            HttpServletRequest request,
+            long max,
+            Function<String, RuntimeException> tooLarge,
+            BodyBudget.Reservation held) {
+        long announced = request.getContentLengthLong();
+        if (announced > max) {
+            throw tooLarge.apply(announced + " bytes");
         }
+        long limit = announced >= 0 ? announced : Math.min(Integer.MAX_VALUE - 8, max + 1);
         byte[] bytes;
+        int filled;
         try {
-            bytes = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            InputStream in = request.getInputStream();
+            int first = (int) Math.min(limit, FIRST_ALLOCATION);
+            held.grow(first);
+            bytes = new byte[first];
+            filled = 0;
+            while (true) {
+                if (filled == bytes.length) {
+                    if (filled == limit) {
+                        break;
+                    }
+                    int next = (int) Math.min(limit, 2L * bytes.length);
+                    held.grow(next);
+                    bytes = Arrays.copyOf(bytes, next);
+                    held.shrink(filled);
+                }
+                int read = in.read(bytes, filled, bytes.length - filled);
+                if (read < 0) {
+                    break;
+                }
+                filled += read;
+            }
         } catch (IOException e) {
             throw new BadPredictException("cannot read the request body: " + e.getMessage());
         }
-        if (bytes.length > max) {
+        if (announced >= 0) {
+            if (filled < announced) {
+                throw new BadPredictException("the request body ended after " + filled + " of the " + announced
+                        + " bytes its Content-Length announced");
+            }
+            return bytes;
+        }
+        if (filled > max) {
             throw tooLarge.apply("more than " + max + " bytes");
         }
-        return bytes;
+        if (filled == bytes.length) {
+            return bytes;
+        }
+        held.grow(filled);
+        byte[] exact = Arrays.copyOf(bytes, filled);
+        held.shrink(bytes.length);
+        return exact;
     }
 
     /** The model's probability for every label, in label order. */

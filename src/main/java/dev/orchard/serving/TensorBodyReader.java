@@ -28,9 +28,11 @@ final class TensorBodyReader {
     private final long maxBody;
     private final JsonMapper json;
     private final DecodeBudget budget;
+    private final BodyBudget bodies;
 
-    TensorBodyReader(long maxBody, ServingProperties.Requests limits, DecodeBudget budget) {
-        this.maxBody = maxBody;
+    TensorBodyReader(ServingProperties.Requests limits, DecodeBudget budget, BodyBudget bodies) {
+        this.maxBody = limits.maxBody().toBytes();
+        this.bodies = bodies;
         this.budget = budget;
         int maxString = (int) Math.min(Integer.MAX_VALUE - 8, maxBody);
         this.json = JsonMapper.builder(JsonFactory.builder()
@@ -47,14 +49,20 @@ final class TensorBodyReader {
 
     /**
      * Reads at most {@code maxBody} bytes of JSON and hands the tree to {@code parse} while its
-     * memory is reserved.
+     * memory is reserved (the body's in the body budget, the tree's in the decode budget).
      *
      * @throws TensorBodies.BodyTooLargeException if the body is larger
      * @throws BadPredictException if it is not JSON or breaks a constraint
-     * @throws dev.orchard.model.DecodeBusyException if the budget stays busy
+     * @throws dev.orchard.model.DecodeBusyException if the decode budget stays busy
+     * @throws OverloadedException if the body budget stays busy
      */
     <T> T parse(HttpServletRequest request, Function<JsonNode, T> parse) {
-        byte[] bytes = TensorBodies.read(request, maxBody, size -> tooLarge());
+        try (BodyBudget.Reservation held = bodies.open()) {
+            return parse(TensorBodies.read(request, maxBody, size -> tooLarge(), held), parse);
+        }
+    }
+
+    private <T> T parse(byte[] bytes, Function<JsonNode, T> parse) {
         try (DecodeBudget.Reservation tree = budget.reserve(
                 (long) bytes.length * TREE_BYTES_PER_BODY_BYTE, "a " + bytes.length + "-byte JSON body")) {
             return parse.apply(json.readTree(bytes));
@@ -64,6 +72,7 @@ final class TensorBodyReader {
     }
 
     private TensorBodies.BodyTooLargeException tooLarge() {
-        return new TensorBodies.BodyTooLargeException("request body is larger than " + maxBody + " bytes");
+        return new TensorBodies.BodyTooLargeException(
+                "request body is larger than " + maxBody + " bytes (orchard.serving.requests.max-body)");
     }
 }

@@ -153,6 +153,20 @@ class PredictApiIntegrationTests extends EmbeddedWorkerSupport {
                 .contains("/v2/models/{name}/infer")
                 .contains("\"bearer\"")
                 .contains("Orchard");
+        // :classify documents its multipart body (parsed by Orchard, not declared by a @RequestPart)
+        JsonNode classify = json.readTree(api.getBody())
+                .path("paths")
+                .path("/v1/models/{name}:classify")
+                .path("post")
+                .path("requestBody")
+                .path("content");
+        assertThat(classify.path("multipart/form-data")
+                        .path("schema")
+                        .path("properties")
+                        .path("image")
+                        .toString())
+                .as(classify.toString())
+                .contains("binary");
         ResponseEntity<String> docs = get("/docs");
         assertThat(docs.getStatusCode().value()).isIn(200, 302);
         assertThat(get("/swagger-ui/index.html").getStatusCode().value()).isEqualTo(200);
