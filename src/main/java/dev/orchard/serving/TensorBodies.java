@@ -52,11 +52,12 @@ final class TensorBodies {
             long max,
             Function<String, RuntimeException> tooLarge,
             BodyBudget.Reservation held) {
+        long cap = Math.min(max, Integer.MAX_VALUE - 9); // one Java array holds the body
         long announced = request.getContentLengthLong();
-        if (announced > max) {
+        if (announced > cap) {
             throw tooLarge.apply(announced + " bytes");
         }
-        long limit = announced >= 0 ? announced : Math.min(Integer.MAX_VALUE - 8, max + 1);
+        long limit = announced >= 0 ? announced : cap + 1;
         byte[] bytes;
         int filled;
         try {
@@ -91,8 +92,8 @@ final class TensorBodies {
             }
             return bytes;
         }
-        if (filled > max) {
-            throw tooLarge.apply("more than " + max + " bytes");
+        if (filled > cap) {
+            throw tooLarge.apply("more than " + cap + " bytes");
         }
         if (filled == bytes.length) {
             return bytes;
