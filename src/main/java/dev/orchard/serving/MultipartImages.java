@@ -18,8 +18,8 @@ import java.util.Locale;
  *
  * <p>Failure contract: a body that is not well-formed multipart (no boundary, a boundary line
  * without a line break, headers that do not end, a part that does not end) is a {@link
- * BadPredictException} saying what is wrong; more wanted parts than allowed are a {@link
- * BadPredictException} before any further part is copied; a wanted part larger than allowed is an
+ * BadPredictException} saying what is wrong; more wanted parts than allowed, or more than twice as
+ * many parts of all names, are a {@link BadPredictException} before any further part is copied; a wanted part larger than allowed is an
  * {@link ImageRejectedException} ({@code TOO_LARGE}) before it is copied.
  */
 final class MultipartImages {
@@ -68,7 +68,8 @@ final class MultipartImages {
      * The contents of the parts named {@code name}, in body order.
      *
      * @param contentType the request's {@code Content-Type}, with its {@code boundary} parameter
-     * @param maxParts most parts of that name (the request's {@code max-instances})
+     * @param maxParts most parts of that name (the request's {@code max-instances}); the body may have
+     *     twice as many parts of all names
      * @param maxPartBytes largest such part ({@code orchard.images.max-bytes})
      * @return the parts' bytes; empty if the body has no part of that name
      */
@@ -81,9 +82,14 @@ final class MultipartImages {
         int[] shift = shifts(delimiter);
         int pos = firstBoundaryEnd(body, delimiter, shift);
         List<byte[]> parts = new ArrayList<>();
-        while (true) {
+        long maxAllParts = 2L * maxParts;
+        for (long seen = 0; ; seen++) {
             if (pos + 1 < body.length && body[pos] == DASH && body[pos + 1] == DASH) {
                 return parts; // the close delimiter; what follows is the epilogue
+            }
+            if (seen == maxAllParts) {
+                throw new BadPredictException("the multipart body has more than " + maxAllParts
+                        + " parts; the limit is twice orchard.serving.requests.max-instances");
             }
             while (pos < body.length && (body[pos] == ' ' || body[pos] == '\t')) {
                 pos++; // transport padding

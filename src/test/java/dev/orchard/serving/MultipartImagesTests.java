@@ -143,6 +143,14 @@ class MultipartImagesTests {
                 .hasMessageContaining("5 bytes; the limit is 4 bytes (orchard.images.max-bytes)")
                 .extracting(e -> ((ImageRejectedException) e).reason())
                 .isEqualTo(ImageRejectedException.Reason.TOO_LARGE);
+
+        // parts of other names count too: at most twice the wanted parts' limit in all
+        String other = "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx\r\n";
+        byte[] six = body(part, other, other, other, other, other, "--XyZ--");
+        assertThat(MultipartImages.parts(six, TYPE, "image", 3, 5)).hasSize(1);
+        assertThatThrownBy(() -> MultipartImages.parts(six, TYPE, "image", 2, 5))
+                .isInstanceOf(BadPredictException.class)
+                .hasMessageContaining("more than 4 parts");
     }
 
     @Test
