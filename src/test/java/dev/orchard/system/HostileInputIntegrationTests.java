@@ -188,6 +188,34 @@ class HostileInputIntegrationTests {
                 new Case("classify body 26 MB", 2, Set.of(413, CLOSED), () -> imageBody(classify, new byte[26 << 20])),
                 new Case("classify 80 images", 1, Set.of(400, 413), () -> multipart(classify, repeat(good, 80))),
                 new Case(
+                        "classify multipart cut before its closing boundary",
+                        4,
+                        Set.of(400),
+                        () -> rawMultipart(classify, "hostile-boundary", cut(multipartBody(good), 30))),
+                new Case(
+                        "classify multipart without a boundary parameter",
+                        2,
+                        Set.of(400),
+                        () -> rawMultipart(classify, null, multipartBody(good))),
+                new Case(
+                        "classify 1,000,000 empty parts",
+                        2,
+                        Set.of(400),
+                        () -> rawMultipart(
+                                classify,
+                                "b",
+                                ("--b\r\n\r\n" + "\r\n--b\r\n\r\n".repeat(1_000_000) + "\r\n--b--")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+                new Case(
+                        "classify 25 MB of boundary look-alikes",
+                        2,
+                        Set.of(400),
+                        () -> rawMultipart(
+                                classify,
+                                "a".repeat(70),
+                                ("--" + "a".repeat(70) + "\r\n\r\n" + ("\r\n--" + "a".repeat(69) + "b").repeat(340_000))
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+                new Case(
                         "unknown models",
                         8,
                         Set.of(404),
@@ -501,21 +529,36 @@ class HostileInputIntegrationTests {
     }
 
     int multipart(HttpClient client, String url, byte[]... images) throws IOException, InterruptedException {
-        String boundary = "hostile-boundary";
+        return send(
+                client,
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "multipart/form-data; boundary=hostile-boundary")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(multipartBody(images))));
+    }
+
+    /** The multipart body {@link #multipart} sends for {@code images}. */
+    static byte[] multipartBody(byte[]... images) {
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         for (byte[] image : images) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\""
+            body.writeBytes(("--hostile-boundary\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\""
                             + "\r\nContent-Type: application/octet-stream\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             body.writeBytes(image);
             body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        return send(
-                client,
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        body.writeBytes("--hostile-boundary--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return body.toByteArray();
+    }
+
+    static byte[] cut(byte[] bytes, int tail) {
+        return java.util.Arrays.copyOf(bytes, bytes.length - tail);
+    }
+
+    /** {@code body} as a multipart POST with {@code boundary} (null: none) in its Content-Type. */
+    int rawMultipart(String url, String boundary, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "multipart/form-data" + (boundary == null ? "" : "; boundary=" + boundary))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     /** The image as the whole body of a {@code :classify}. */
