@@ -7,20 +7,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The parts of one name in a {@code multipart/form-data} body (RFC 7578). The body is read into
  * memory within the {@link BodyBudget} (its boundary checked first), then parsed in one pass over
- * the bytes: the end of each part's content is found with a
- * Boyer-Moore-Horspool search for its delimiter, which jumps over a photo's bytes by about the
- * delimiter's length at a time, and each wanted part is copied out once. Parts of other names are
- * skipped.
+ * the bytes: the end of each part's content is found with a Boyer-Moore-Horspool search for its
+ * delimiter, which jumps over a photo's bytes by about the delimiter's length at a time, and each
+ * wanted part is copied out once. Parts of other names are skipped.
  *
  * <p>Failure contract: a body that is not well-formed multipart (no boundary, a boundary line
  * without a line break, headers that do not end, a part that does not end) is a {@link
  * BadPredictException} saying what is wrong; more wanted parts than allowed, or more than twice as
- * many parts of all names, are a {@link BadPredictException} before any further part is copied; a wanted part larger than allowed is an
- * {@link ImageRejectedException} ({@code TOO_LARGE}) before it is copied.
+ * many parts of all names, are a {@link BadPredictException} before any further part is copied; a
+ * wanted part larger than allowed is an {@link ImageRejectedException} ({@code TOO_LARGE}) before
+ * it is copied.
  */
 final class MultipartImages {
 
@@ -33,6 +34,9 @@ final class MultipartImages {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte DASH = '-';
+
+    /** What {@code String.split("\r\n")} would compile again for every part. */
+    private static final Pattern HEADER_LINES = Pattern.compile("\r\n", Pattern.LITERAL);
 
     private MultipartImages() {}
 
@@ -182,7 +186,7 @@ final class MultipartImages {
     /** The {@code name} of a part's {@code Content-Disposition: form-data}, or null. */
     private static String partName(byte[] body, int from, int to) {
         String headers = new String(body, from, to - from, StandardCharsets.UTF_8);
-        for (String line : headers.split("\r\n")) {
+        for (String line : HEADER_LINES.split(headers)) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-disposition")) {
                 String value = line.substring(colon + 1);

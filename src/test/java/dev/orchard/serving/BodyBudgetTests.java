@@ -45,17 +45,7 @@ class BodyBudgetTests {
         BodyBudget budget = new BodyBudget(64 << 20, Duration.ofMillis(50));
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);
-        MockHttpServletRequest request = new MockHttpServletRequest() {
-            @Override
-            public ServletInputStream getInputStream() {
-                return stream(new StallingStream(random(300 * 1024), stalled, goOn));
-            }
-
-            @Override
-            public long getContentLengthLong() {
-                return 20 << 20;
-            }
-        };
+        MockHttpServletRequest request = request(new StallingStream(random(300 * 1024), stalled, goOn), 20 << 20);
         try (BodyBudget.Reservation held = budget.open()) {
             CompletableFuture<byte[]> reading =
                     CompletableFuture.supplyAsync(() -> TensorBodies.read(request, 25 << 20, TOO_LARGE, held));
@@ -133,10 +123,15 @@ class BodyBudgetTests {
     }
 
     static MockHttpServletRequest request(byte[] body, long contentLength) {
+        return request(new ByteArrayInputStream(body), contentLength);
+    }
+
+    /** A request whose body is {@code in} (read once) and whose Content-Length says {@code contentLength}. */
+    static MockHttpServletRequest request(java.io.InputStream in, long contentLength) {
         return new MockHttpServletRequest() {
             @Override
             public ServletInputStream getInputStream() {
-                return stream(new ByteArrayInputStream(body));
+                return stream(in);
             }
 
             @Override
